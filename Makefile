@@ -1,0 +1,29 @@
+# Two entry points for a fresh clone: `make run` (the dashboard) and `make test` (the whole suite).
+# Each creates the local virtual environment .venv on first use, from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run dashboard.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+test: $(STAMP) lint
+	$(BIN)/python -m tests.browser
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench

@@ -1,0 +1,295 @@
+"""La carte des villes lauréates d'« Au cœur des territoires » : `streamlit run dashboard.py`.
+
+The page only: layout, widgets, state and the URL. Everything computed lives in `territoires`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from territoires.assets import ensure_leaflet
+from territoires.dataset import GEOCODED_PATH, DatasetError, read_geocoded
+from territoires.exports import export_basename, to_csv_bytes, to_geojson_bytes
+from territoires.filters import (
+    View,
+    Zone,
+    counts,
+    ordered_codes,
+    parse_query_params,
+    per_region,
+    query_params,
+    select,
+)
+from territoires.mapping import MAP_HEIGHT_PX, base_map, regions_geojson, selection_layer
+from territoires.programme import PROGRAMME, SOURCE_DATE, SOURCE_TITLE
+from territoires.regions import BY_CODE, REGIONS
+
+DATA_PATH = Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))
+MAP_KEY = "carte"
+
+st.set_page_config(
+    page_title="Au cœur des territoires — carte des villes lauréates",
+    page_icon="📍",
+    layout="wide",
+)
+
+
+@st.cache_resource(show_spinner=False)
+def _leaflet_ready() -> bool:
+    ensure_leaflet()
+    return True
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_laureates(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    """The dataset, read again only when the file changes (its mtime and size are the cache key)."""
+    return read_geocoded(Path(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def regions_layer_json(path: str, mtime_ns: int, size: int) -> str:
+    return regions_geojson(per_region(load_laureates(path, mtime_ns, size)))
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path), 0, 0  # read_geocoded then says what is wrong
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def init_view_from_url(with_laureates: set[str]) -> None:
+    """Once per session: the URL's view becomes the widgets' state; what was invalid is noted."""
+    if "regions" in st.session_state:
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    parsed = parse_query_params(params, with_laureates)
+    st.session_state.regions = list(parsed.view.regions)
+    st.session_state.zone = parsed.view.zone.value
+    st.session_state.q = parsed.view.query
+    st.session_state.ignored = parsed.ignored
+
+
+def current_view() -> View:
+    return View(
+        regions=ordered_codes(st.session_state.regions),
+        zone=Zone(st.session_state.zone or Zone.ALL),
+        query=" ".join(str(st.session_state.q or "").split()),
+    )
+
+
+def sync_url(view: View) -> None:
+    wanted = query_params(view)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    as_lists = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
+    if current != as_lists:
+        st.query_params.from_dict(wanted)
+
+
+def on_map_click(with_laureates: set[str]) -> None:
+    """A click on a region selects it alone; a click on the region selected alone clears it."""
+    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_active_drawing") or {}
+    code = (clicked.get("properties") or {}).get("code")
+    if code not in with_laureates:  # a marker, or Martinique, which has no laureate
+        return
+    st.session_state.regions = [] if st.session_state.regions == [code] else [code]
+
+
+def clear_regions() -> None:
+    st.session_state.regions = []
+
+
+def show_filters(region_counts: dict[str, int]) -> None:
+    regions_col, zone_col, search_col, clear_col = st.columns([5, 3, 3, 2], vertical_alignment="bottom")
+    with regions_col:
+        st.multiselect(
+            "Régions",
+            options=[code for code, n in region_counts.items() if n],
+            format_func=lambda code: f"{BY_CODE[code].name} ({region_counts[code]})",
+            key="regions",
+            placeholder="Toutes les régions",
+        )
+    with zone_col:
+        st.segmented_control(
+            "Territoire",
+            options=[zone.value for zone in Zone],
+            format_func=lambda value: Zone(value).label,
+            key="zone",
+            required=True,
+        )
+    with search_col:
+        st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=80)
+    with clear_col:
+        st.button("Toutes les régions", on_click=clear_regions, disabled=not st.session_state.regions)
+
+
+def show_counts(selected: pd.DataFrame, everything: pd.DataFrame) -> None:
+    part, whole = counts(selected), counts(everything)
+    cols = st.columns(4)
+    cols[0].metric("Villes lauréates", f"{part.laureates} / {whole.laureates}")
+    cols[1].metric("Métropole", f"{part.metropole} / {whole.metropole}")
+    cols[2].metric("Outre-mer", f"{part.overseas} / {whole.overseas}")
+    cols[3].metric("Régions représentées", f"{part.regions} / {whole.regions}")
+
+
+def show_chart(selected: pd.DataFrame) -> None:
+    rows = [
+        {"Région": ref.name, "Lauréates": n, "Territoire": "Outre-mer" if ref.overseas else "Métropole"}
+        for ref in REGIONS
+        if (n := per_region(selected)[ref.code])
+    ]
+    if not rows:
+        return
+    table = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(table, title="Villes lauréates par région")
+        .mark_bar()
+        .encode(
+            x=alt.X("Lauréates:Q", title="Villes lauréates", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(
+                "Région:N",
+                sort=alt.EncodingSortField("Lauréates", order="descending"),
+                title=None,
+                axis=alt.Axis(labelLimit=220),
+            ),
+            color=alt.Color(
+                "Territoire:N",
+                scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=["#000091", "#A0340B"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            opacity=alt.Opacity("Territoire:N", scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=[1, 0.75]), legend=None),
+            tooltip=["Région", "Lauréates", "Territoire"],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def show_programme() -> None:
+    p = PROGRAMME
+    st.subheader("Le programme en chiffres")
+    st.markdown(
+        f"- **{p.applications} candidatures**, soit {p.applications_share_of_acv} % des {p.acv_towns} villes "
+        f"Action Cœur de Ville\n"
+        f"- **{p.laureates} villes lauréates** dans la première vague\n"
+        f"- **{p.industry_share} %** des lauréates situées en « Territoires d'industrie »"
+    )
+    st.progress(
+        p.laureates / p.target_sites,
+        text=f"{p.laureates} lauréates sur la centaine de sites visés d'ici {p.target_year}",
+    )
+    st.progress(
+        p.laureates / p.target_acv_sites,
+        text=f"{p.laureates} sur au moins {p.target_acv_sites} sites en villes Action Cœur de Ville",
+    )
+    st.caption(f"Source : {SOURCE_TITLE}, {SOURCE_DATE}.")
+
+
+def show_table(selected: pd.DataFrame, total: int, view: View) -> None:
+    st.subheader("Liste des villes lauréates")
+    st.caption(f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {total}. Cliquez un en-tête pour trier.")
+    st.dataframe(
+        selected[["town", "department_code", "region", "insee_code", "latitude", "longitude", "note"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "town": st.column_config.TextColumn("Ville"),
+            "department_code": st.column_config.TextColumn("Département"),
+            "region": st.column_config.TextColumn("Région"),
+            "insee_code": st.column_config.TextColumn("Code INSEE"),
+            "latitude": st.column_config.NumberColumn("Latitude", format="%.6f"),
+            "longitude": st.column_config.NumberColumn("Longitude", format="%.6f"),
+            "note": st.column_config.TextColumn("Note", width="large"),
+        },
+    )
+    name = export_basename(view)
+    csv_col, geojson_col = st.columns(2)
+    csv_col.download_button(
+        "Télécharger la sélection (CSV)", to_csv_bytes(selected), f"{name}.csv", "text/csv", icon=":material/download:"
+    )
+    geojson_col.download_button(
+        "Télécharger la sélection (GeoJSON)",
+        to_geojson_bytes(selected),
+        f"{name}.geojson",
+        "application/geo+json",
+        icon=":material/download:",
+    )
+
+
+def show_about(everything: pd.DataFrame) -> None:
+    with st.expander("À propos de cette carte"):
+        st.markdown(
+            "**Au cœur des territoires** est le programme du Conservatoire national des arts et métiers "
+            "(Cnam) qui ouvre des espaces d'accès à la formation dans des villes moyennes, en partenariat "
+            "avec le programme national Action Cœur de Ville. Le 26 septembre 2019, le Cnam a annoncé les "
+            f"{len(everything)} villes lauréates de la première vague.\n\n"
+            "**Sources.** Liste des villes et chiffres : communiqué de presse du Cnam du 26 septembre 2019. "
+            "Codes INSEE : Code officiel géographique, via le paquet @etalab/decoupage-administratif (MIT). "
+            "Contours des régions : IGN Admin Express COG 2018 via gregoiredavid/france-geojson "
+            "(Licence Ouverte / Etalab) ; Saint-Martin : Natural Earth (domaine public).\n\n"
+            "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`, "
+            "données GeoNames, licence CC BY 4.0), puis vérifiée : chaque point tombe dans le contour de sa "
+            "région. Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
+            "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
+            f"**Mise à jour.** Données de la première vague (annonce du 26 septembre 2019) ; "
+            f"fichier {DATA_PATH.name} du {_file_date(DATA_PATH)}."
+        )
+
+
+def _file_date(path: Path) -> str:
+    return pd.Timestamp(path.stat().st_mtime, unit="s").strftime("%d/%m/%Y")
+
+
+def main() -> None:
+    _leaflet_ready()
+    st.title("Au cœur des territoires : la carte des villes lauréates")
+    st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
+    key = file_key(DATA_PATH)
+    try:
+        everything = load_laureates(*key)
+    except DatasetError as err:
+        st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{err.message}", icon="⚠️")
+        st.stop()
+    region_counts = per_region(everything)
+    with_laureates = {code for code, n in region_counts.items() if n}
+    init_view_from_url(with_laureates)
+    if st.session_state.ignored:
+        st.info("Adresse partagée : ignoré " + " ; ".join(st.session_state.ignored) + ".", icon="ℹ️")
+    show_filters(region_counts)
+    view = current_view()
+    sync_url(view)
+    selected = select(everything, view)
+    show_counts(selected, everything)
+
+    map_col, side_col = st.columns([2, 1])
+    with map_col:
+        tiles = st.toggle("Afficher le fond de carte OpenStreetMap", key="tiles", help="Charge les tuiles depuis openstreetmap.org.")
+        focus = view.regions or (
+            tuple(code for code in with_laureates if BY_CODE[code].overseas == (view.zone is Zone.OVERSEAS))
+            if view.zone is not Zone.ALL
+            else ()
+        )
+        st_folium(
+            base_map(regions_layer_json(*key)),
+            key=MAP_KEY,
+            height=MAP_HEIGHT_PX,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            feature_group_to_add=selection_layer(selected, view.regions, focus, tiles),
+            on_change=lambda: on_map_click(with_laureates),
+        )
+        st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
+    with side_col:
+        show_chart(selected)
+        show_programme()
+    show_table(selected, len(everything), view)
+    show_about(everything)
+
+
+main()

@@ -1,0 +1,223 @@
+"""Reading and validating the laureate files, with French messages that name file, line and column.
+
+One set of checks serves both files: `data/laureates.csv` (hand-curated facts, read by the
+geocoder) and `data/laureates_geocoded.csv` (the same rows with coordinates, read by the app).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import pandas as pd
+
+from territoires import DATA_DIR
+from territoires.regions import BY_CODE, BY_NAME
+
+LAUREATES_PATH: Path = DATA_DIR / "laureates.csv"
+GEOCODED_PATH: Path = DATA_DIR / "laureates_geocoded.csv"
+
+FACT_COLUMNS: tuple[str, ...] = (
+    "region",
+    "region_code",
+    "department_code",
+    "town",
+    "place",  # the commune or chef-lieu where the laureate is placed: what gets geocoded
+    "insee_code",
+    "overseas",
+    "wave",
+    "announced",
+    "note",
+)
+GEO_COLUMNS: tuple[str, ...] = ("latitude", "longitude", "provider", "matched_name")
+GEOCODED_COLUMNS: tuple[str, ...] = FACT_COLUMNS + GEO_COLUMNS
+
+INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_SHOWN_PROBLEMS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int | None  # line of the file, the header being line 1
+    column: str | None
+    text: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"ligne {self.line}")
+        if self.column is not None:
+            where.append(f"colonne « {self.column} »")
+        return f"{', '.join(where)} : {self.text}" if where else self.text
+
+
+class DatasetError(Exception):
+    """A data file that cannot be used, with every problem found in it."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        shown = [f"{self.path} — {p}" for p in self.problems[:MAX_SHOWN_PROBLEMS]]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            shown.append(f"… et {hidden} autre(s) problème(s) dans {self.path}.")
+        return "\n".join(shown)
+
+
+def _fail(path: Path, text: str, line: int | None = None, column: str | None = None) -> DatasetError:
+    return DatasetError(path, [Problem(line, column, text)])
+
+
+def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The file as text cells, blank lines dropped, with its file line numbers as index."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        # Only the geocoded file is generated; the laureates file is curated by hand.
+        regenerate = ", ou régénérez-le avec « python -m geocode »" if "latitude" in columns else ""
+        raise _fail(path, f"fichier introuvable. Vérifiez le chemin{regenerate}.") from None
+    except OSError as err:
+        raise _fail(path, f"lecture impossible ({err.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise _fail(
+            path,
+            f"le fichier n'est pas encodé en UTF-8 (octet invalide à la position {err.start}). "
+            "Réenregistrez-le en UTF-8.",
+        ) from None
+    if not text.strip():
+        raise _fail(
+            path, "le fichier est vide. Il doit commencer par la ligne d'en-tête : " + ",".join(columns) + "."
+        )
+    header = text.splitlines()[0]
+    if "," not in header and ";" in header:
+        raise _fail(
+            path, "les colonnes sont séparées par des points-virgules ; utilisez des virgules.", line=1
+        )
+    try:
+        # Blank lines kept, then dropped below, so that the index stays the file's line number.
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
+        )
+    except (pd.errors.ParserError, ValueError) as err:
+        raise _fail(path, f"le fichier n'est pas un CSV lisible ({err}).") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        names = ", ".join(f"« {c} »" for c in missing)
+        raise _fail(
+            path, f"colonne(s) manquante(s) : {names}. En-tête attendu : {','.join(columns)}.", line=1
+        )
+    table.index = pd.RangeIndex(2, len(table) + 2)
+    table = table.loc[~(table == "").all(axis=1), list(columns)]
+    if table.empty:
+        raise _fail(path, "le fichier ne contient aucune ligne de données après l'en-tête.")
+    return table
+
+
+def _fact_problems(table: pd.DataFrame) -> Iterator[Problem]:
+    seen_towns: dict[str, int] = {}
+    for line, row in table.iterrows():
+        assert isinstance(line, int)
+        town = row["town"].strip()
+        if not town:
+            yield Problem(line, "town", "nom de ville vide.")
+        elif town in seen_towns:
+            yield Problem(
+                line, "town", f"« {town} » figure déjà ligne {seen_towns[town]} ; supprimez le doublon."
+            )
+        else:
+            seen_towns[town] = line
+        if not row["place"].strip():
+            yield Problem(line, "place", "lieu vide : indiquez la commune où la lauréate est placée.")
+        by_name = BY_NAME.get(row["region"])
+        by_code = BY_CODE.get(row["region_code"])
+        if by_name is None:
+            yield Problem(
+                line,
+                "region",
+                f"région inconnue « {row['region']} » ; utilisez son nom officiel (ex. « Grand Est »).",
+            )
+        if by_code is None:
+            yield Problem(
+                line,
+                "region_code",
+                f"code de région inconnu « {row['region_code']} » (ex. « 44 », « 04 », « 978 »).",
+            )
+        if by_name and by_code and by_name != by_code:
+            yield Problem(
+                line,
+                "region_code",
+                f"le code « {by_code.code} » est celui de {by_code.name}, pas de {by_name.name} ({by_name.code}).",
+            )
+        insee, dept = row["insee_code"], row["department_code"]
+        if not INSEE_RE.match(insee):
+            yield Problem(
+                line,
+                "insee_code",
+                f"code INSEE mal formé « {insee} » : cinq caractères attendus (ex. « 68297 », « 2B033 »).",
+            )
+        elif not dept or not insee.startswith(dept) or len(dept) not in (2, 3):
+            yield Problem(
+                line,
+                "department_code",
+                f"le département « {dept} » ne correspond pas au code INSEE « {insee} ».",
+            )
+        region = by_code or by_name
+        if row["overseas"] not in ("true", "false"):
+            yield Problem(line, "overseas", f"valeur « {row['overseas']} » : « true » ou « false » attendu.")
+        elif region and (row["overseas"] == "true") != region.overseas:
+            yield Problem(line, "overseas", f"« {row['overseas']} » contredit la région {region.name}.")
+        if not row["wave"].isdigit():
+            yield Problem(line, "wave", f"vague « {row['wave']} » : un nombre entier attendu (ex. 1).")
+        if not DATE_RE.match(row["announced"]):
+            yield Problem(line, "announced", f"date « {row['announced']} » : format AAAA-MM-JJ attendu.")
+
+
+def _coordinate_problems(table: pd.DataFrame) -> Iterator[Problem]:
+    for column, bound in (("latitude", 90.0), ("longitude", 180.0)):
+        for line, text in table[column].items():
+            assert isinstance(line, int)
+            try:
+                value = float(text)
+            except ValueError:
+                yield Problem(
+                    line, column, f"« {text} » n'est pas un nombre ; relancez « python -m geocode »."
+                )
+                continue
+            if not math.isfinite(value) or abs(value) > bound:
+                yield Problem(line, column, f"{text} est hors de l'intervalle [−{bound:g} ; {bound:g}].")
+
+
+def _checked(path: Path, table: pd.DataFrame, problems: Iterator[Problem]) -> pd.DataFrame:
+    found = list(problems)
+    if found:
+        raise DatasetError(path, found)
+    return table
+
+
+def read_laureates(path: Path = LAUREATES_PATH) -> pd.DataFrame:
+    """The hand-curated facts, checked; raises DatasetError naming every bad line."""
+    table = _read_table(path, FACT_COLUMNS)
+    return _checked(path, table, _fact_problems(table))
+
+
+def read_geocoded(path: Path = GEOCODED_PATH) -> pd.DataFrame:
+    """The geocoded dataset the app shows, checked and typed (floats, booleans, ints)."""
+    table = _read_table(path, GEOCODED_COLUMNS)
+    table = _checked(path, table, chain(_fact_problems(table), _coordinate_problems(table)))
+    return table.assign(
+        latitude=table["latitude"].astype(float),
+        longitude=table["longitude"].astype(float),
+        overseas=table["overseas"] == "true",
+        wave=table["wave"].astype(int),
+    ).reset_index(drop=True)

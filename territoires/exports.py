@@ -1,0 +1,55 @@
+"""Downloads of the current selection, always with the real coordinates."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from territoires.dataset import GEOCODED_COLUMNS
+from territoires.filters import View, Zone
+from territoires.regions import BY_CODE
+
+BASENAME = "laureats-au-coeur-des-territoires"
+MAX_SLUGS_IN_NAME = 4
+
+
+def export_basename(view: View) -> str:
+    """A file name that says what the file holds, e.g. `…-bretagne-grand-est`."""
+    parts = [BASENAME]
+    if view.regions:
+        slugs = [BY_CODE[code].slug for code in view.regions]
+        parts += slugs if len(slugs) <= MAX_SLUGS_IN_NAME else [f"{len(slugs)}-regions"]
+    if view.zone is not Zone.ALL:
+        parts.append(view.zone.value)
+    if view.query:
+        parts.append("recherche")
+    return "-".join(parts)
+
+
+def _as_file_table(laureates: pd.DataFrame) -> pd.DataFrame:
+    return laureates.loc[:, list(GEOCODED_COLUMNS)].assign(
+        overseas=laureates["overseas"].map({True: "true", False: "false"})
+    )
+
+
+def to_csv_bytes(laureates: pd.DataFrame) -> bytes:
+    """Same columns and formats as data/laureates_geocoded.csv."""
+    text: str = _as_file_table(laureates).to_csv(index=False, lineterminator="\n", float_format="%.6f")
+    return text.encode("utf-8")
+
+
+def to_geojson_bytes(laureates: pd.DataFrame) -> bytes:
+    """A FeatureCollection of points (WGS84, real positions) with every column as a property."""
+    table = _as_file_table(laureates)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]},
+            "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+            | {"latitude": round(row["latitude"], 6), "longitude": round(row["longitude"], 6)},
+        }
+        for row in table.to_dict(orient="records")
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")

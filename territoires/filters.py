@@ -1,0 +1,139 @@
+"""The view a user chooses (regions, zone, search) and what it selects; its form in the URL."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+from territoires.regions import BY_CODE, BY_SLUG
+
+MAX_QUERY_LENGTH = 80  # longer searches are cut: no town name comes near it
+MAX_NOTICE_VALUE = 40  # ignored values are quoted back this short at most
+
+
+class Zone(StrEnum):
+    ALL = "toutes"
+    METROPOLE = "metropole"
+    OVERSEAS = "outre-mer"
+
+    @property
+    def label(self) -> str:
+        return {"toutes": "Toutes", "metropole": "Métropole", "outre-mer": "Outre-mer"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the user filters on. Region codes are kept in the reference's order."""
+
+    regions: tuple[str, ...] = ()
+    zone: Zone = Zone.ALL
+    query: str = ""
+
+    @property
+    def is_everything(self) -> bool:
+        return not self.regions and self.zone is Zone.ALL and not self.query
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedView:
+    view: View
+    ignored: tuple[str, ...] = field(default=())  # French sentences, one per ignored value
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents or hyphens, so that « saint etienne » finds « Saint-Étienne »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.replace("-", " ").replace("'", " ").replace("’", " ").split())
+
+
+def ordered_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    wanted = set(codes)
+    return tuple(code for code in BY_CODE if code in wanted)
+
+
+def select(laureates: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The laureates the view shows: in one of its regions, in its zone, matching its search."""
+    keep = pd.Series(True, index=laureates.index)
+    if view.regions:
+        keep &= laureates["region_code"].isin(view.regions)
+    if view.zone is Zone.METROPOLE:
+        keep &= ~laureates["overseas"]
+    elif view.zone is Zone.OVERSEAS:
+        keep &= laureates["overseas"]
+    if view.query:
+        needle = fold(view.query)
+        keep &= laureates["town"].map(fold).str.contains(needle, regex=False)
+    return laureates[keep]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    laureates: int
+    metropole: int
+    overseas: int
+    regions: int
+
+
+def counts(laureates: pd.DataFrame) -> Counts:
+    overseas = int(laureates["overseas"].sum())
+    return Counts(
+        laureates=len(laureates),
+        metropole=len(laureates) - overseas,
+        overseas=overseas,
+        regions=laureates["region_code"].nunique(),
+    )
+
+
+def per_region(laureates: pd.DataFrame) -> dict[str, int]:
+    """Number of laureates per region code, for every region of the reference (zeros included)."""
+    found = laureates["region_code"].value_counts()
+    return {code: int(found.get(code, 0)) for code in BY_CODE}
+
+
+def _quoted(value: str) -> str:
+    short = value if len(value) <= MAX_NOTICE_VALUE else value[:MAX_NOTICE_VALUE] + "…"
+    return f"« {short} »"
+
+
+def parse_query_params(params: Mapping[str, Sequence[str]], with_laureates: set[str]) -> ParsedView:
+    """Reads ?region=<slug> (repeatable), ?zone=, ?q= ; keeps what is valid, names what is not."""
+    ignored: list[str] = []
+    regions: list[str] = []
+    for slug in params.get("region", ()):
+        ref = BY_SLUG.get(slug.strip().lower())
+        if ref is None:
+            ignored.append(f"région inconnue {_quoted(slug)}")
+        elif ref.code not in with_laureates:
+            ignored.append(f"{ref.name} n'a pas de ville lauréate")
+        elif ref.code not in regions:
+            regions.append(ref.code)
+    zone = Zone.ALL
+    zones = params.get("zone", ())
+    if zones:
+        try:
+            zone = Zone(zones[-1].strip().lower())
+        except ValueError:
+            ignored.append(f"zone inconnue {_quoted(zones[-1])} (« metropole » ou « outre-mer »)")
+    queries = params.get("q", ())
+    query = " ".join(queries[-1].split())[:MAX_QUERY_LENGTH] if queries else ""
+    for key in params:
+        if key not in ("region", "zone", "q"):
+            ignored.append(f"paramètre inconnu {_quoted(key)}")
+    return ParsedView(View(ordered_codes(regions), zone, query), tuple(ignored))
+
+
+def query_params(view: View) -> dict[str, list[str] | str]:
+    """The view as URL parameters; an empty dict for the whole map."""
+    params: dict[str, list[str] | str] = {}
+    if view.regions:
+        params["region"] = [BY_CODE[code].slug for code in view.regions]
+    if view.zone is not Zone.ALL:
+        params["zone"] = view.zone.value
+    if view.query:
+        params["q"] = view.query
+    return params

@@ -1,0 +1,352 @@
+"""The folium map: a constant base (outlines, inset frames, legend) and the layer of a selection.
+
+Text from the data never goes through folium's Popup or Tooltip, which paste it into JavaScript
+template literals and HTML: each layer carries its data as JSON and builds tooltips and popups
+with DOM text nodes in the browser, so a name like `<img onerror=…>` or `${…}` stays text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from functools import cache
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+
+from territoires.insets import display_geometry, display_position, insets
+from territoires.regions import BY_CODE, REGIONS, region_outlines
+
+LEAFLET_URL_PATH = "/app/static/leaflet"  # Streamlit's static serving of static/leaflet/
+DISPLAY_TOLERANCE_DEG = 0.01  # about 1 km: invisible at the zooms that show a whole region
+DISPLAY_DECIMALS = 3
+MAP_HEIGHT_PX = 560
+MIN_ZOOM, MAX_ZOOM = 3.0, 11.0
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+METROPOLE_COLOUR = "#000091"  # "bleu France" of the State's charter
+OVERSEAS_COLOUR = "#A0340B"  # dark terracotta: distinct from the blue for most colour visions
+
+
+def to_safe_json(data: object) -> str:
+    """JSON that can sit inside a <script> element: no markup-significant character left raw."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def laureate_count_label(n: int) -> str:
+    return "aucun lauréat" if n == 0 else f"{n} lauréat" if n == 1 else f"{n} lauréats"
+
+
+@cache
+def display_outlines() -> dict[str, shapely.Geometry]:
+    """Outlines as drawn: overseas ones moved into their boxes, then lightened for the browser."""
+    return {
+        code: shapely.set_precision(
+            shapely.simplify(display_geometry(code, geometry), DISPLAY_TOLERANCE_DEG, preserve_topology=True),
+            10**-DISPLAY_DECIMALS,
+        )
+        for code, geometry in region_outlines().items()
+    }
+
+
+def regions_geojson(per_region: dict[str, int]) -> str:
+    """The outlines with what their tooltips and clicks need, as safe JSON."""
+    features = []
+    for ref in REGIONS:
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": ref.code,
+                    "slug": ref.slug,
+                    "overseas": ref.overseas,
+                    "count": per_region.get(ref.code, 0),
+                    "label": f"{ref.name} — {laureate_count_label(per_region.get(ref.code, 0))}",
+                },
+                "geometry": mapping(display_outlines()[ref.code]),
+            }
+        )
+    return to_safe_json({"type": "FeatureCollection", "features": features})
+
+
+def laureates_geojson(laureates: pd.DataFrame) -> str:
+    """Laureates as points at their display position; properties keep the real coordinates."""
+    features = []
+    for row in laureates.itertuples(index=False):
+        lon, lat = display_position(str(row.region_code), float(row.longitude), float(row.latitude))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "town": row.town,
+                    "department": row.department_code,
+                    "region": row.region,
+                    "insee": row.insee_code,
+                    "note": row.note,
+                    "overseas": bool(row.overseas),
+                    "lat": row.latitude,
+                    "lon": row.longitude,
+                },
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+            }
+        )
+    return to_safe_json({"type": "FeatureCollection", "features": features})
+
+
+class _Script(MacroElement):  # type: ignore[misc]
+    """A piece of JavaScript attached to its parent layer or map, with pre-serialised data."""
+
+    script = ""
+
+    def __init__(self, data: str = "null") -> None:
+        super().__init__()
+        self.data = data
+        self._template = Template("{% macro script(this, kwargs) %}" + self.script + "{% endmacro %}")
+
+
+class RegionLayer(_Script):
+    # Clicks number the clicked feature, so that clicking the same region twice still
+    # changes what streamlit-folium returns (it only reports values that differ).
+    script = """
+    var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+        style: function (f) {
+            return {className: "region" + (f.properties.count ? "" : " region-empty"),
+                    color: "#5c5c70", weight: 1, fillColor: f.properties.count ? "#e8edff" : "#f4f4f4",
+                    fillOpacity: 1};
+        },
+        onEachFeature: function (f, layer) {
+            layer.bindTooltip(function () {
+                var span = document.createElement("span");
+                span.textContent = f.properties.label;
+                return span;
+            }, {sticky: true});
+        }
+    }).addTo({{ this._parent.get_name() }});
+    var {{ this.get_name() }}_clicks = 0;
+    {{ this.get_name() }}.on("click", function (e) {
+        {{ this.get_name() }}_clicks += 1;
+        e.layer.feature.properties.click = {{ this.get_name() }}_clicks;
+    });
+    """
+
+
+class InsetFrames(_Script):
+    script = """
+    {{ this.data }}.forEach(function (inset) {
+        L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: "#5c5c70",
+                                   weight: 1, dashArray: "4 3", fill: false})
+            .addTo({{ this._parent.get_name() }});
+        L.marker(inset.anchor, {interactive: false, keyboard: false,
+                                icon: L.divIcon({className: "inset-label", html: inset.label,
+                                                 iconSize: null, iconAnchor: [0, 18]})})
+            .addTo({{ this._parent.get_name() }});
+    });
+    """
+
+
+class Legend(_Script):
+    script = """
+    (function (map) {
+        var legend = L.control({position: "topright"});
+        legend.onAdd = function () {
+            var box = L.DomUtil.create("div", "map-legend");
+            box.innerHTML = {{ this.data }};
+            return box;
+        };
+        legend.addTo(map);
+        map.attributionControl.addAttribution(
+            "Contours : IGN Admin Express COG 2018 (Licence Ouverte), Natural Earth");
+        var container = map.getContainer();
+        container.setAttribute("role", "region");
+        container.setAttribute("aria-label",
+            "Carte des villes lauréates d'Au cœur des territoires ; leur liste complète suit dans le tableau.");
+    })({{ this._parent.get_name() }});
+    """
+
+
+class LaureateLayer(_Script):
+    # Markers are SVG circles (no image to host); overseas ones are larger with a dashed ring,
+    # so that colour is never the only cue. Tooltips and popups are built from text nodes.
+    script = """
+    L.geoJSON({{ this.data }}, {
+        pointToLayer: function (f, latlng) {
+            var overseas = f.properties.overseas;
+            return L.circleMarker(latlng, {
+                radius: overseas ? 7 : 6, weight: 2, color: "#ffffff", dashArray: overseas ? "3 2" : null,
+                fillColor: overseas ? "__OVERSEAS__" : "__METROPOLE__", fillOpacity: 1,
+                className: overseas ? "laureate laureate-overseas" : "laureate"});
+        },
+        onEachFeature: function (f, layer) {
+            var p = f.properties;
+            function el(tag, text, cls) {
+                var node = document.createElement(tag);
+                if (text !== undefined) { node.textContent = text; }
+                if (cls) { node.className = cls; }
+                return node;
+            }
+            layer.bindTooltip(function () { return el("span", p.town); });
+            layer.bindPopup(function () {
+                var box = el("div", undefined, "laureate-popup");
+                box.appendChild(el("strong", p.town));
+                var list = el("dl");
+                [["Département", p.department], ["Région", p.region], ["Code INSEE", p.insee],
+                 ["Coordonnées", Number(p.lat).toFixed(5) + ", " + Number(p.lon).toFixed(5)]]
+                    .forEach(function (pair) {
+                        list.appendChild(el("dt", pair[0]));
+                        list.appendChild(el("dd", pair[1]));
+                    });
+                box.appendChild(list);
+                if (p.note) { box.appendChild(el("p", p.note)); }
+                var lat = Number(p.lat).toFixed(6), lon = Number(p.lon).toFixed(6);
+                var link = el("a", "Voir sur OpenStreetMap");
+                link.href = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=13/" + lat + "/" + lon;
+                link.target = "_blank";
+                link.rel = "noopener noreferrer";
+                box.appendChild(link);
+                return box;
+            });
+        }
+    }).addTo({{ this._parent.get_name() }});
+    """.replace("__OVERSEAS__", OVERSEAS_COLOUR).replace("__METROPOLE__", METROPOLE_COLOUR)
+
+
+class SelectedRegions(_Script):
+    script = """
+    L.geoJSON({{ this.data }}, {interactive: false,
+        style: {className: "region-selected", color: "#000091", weight: 3, fill: false}
+    }).addTo({{ this._parent.get_name() }});
+    """
+
+
+MAP_CSS = """
+<style>
+.leaflet-container { background: #ffffff; font: 14px/1.4 system-ui, sans-serif; }
+.inset-label { color: #3a3a3a; font-size: 12px; font-weight: 600; white-space: nowrap; }
+.map-legend { background: #ffffff; padding: 4px 8px; border: 1px solid #929292; font-size: 12px; line-height: 1.5; }
+.map-legend svg { vertical-align: middle; margin-right: 4px; }
+.laureate-popup dl { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin: 6px 0; }
+.laureate-popup dt { color: #3a3a3a; } .laureate-popup dd { margin: 0; }
+.laureate-popup p { margin: 4px 0; }
+</style>
+"""
+
+
+def _legend_html() -> str:
+    def dot(colour: str, dashed: bool) -> str:
+        dash = ' stroke-dasharray="3 2"' if dashed else ""
+        return (
+            f'<svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="{7 if dashed else 6}" '
+            f'fill="{colour}" stroke="#ffffff" stroke-width="2"{dash}/></svg>'
+        )
+
+    return (
+        f"<div>{dot(METROPOLE_COLOUR, False)}Ville lauréate en métropole</div>"
+        f"<div>{dot(OVERSEAS_COLOUR, True)}Ville lauréate en outre-mer (encadrés)</div>"
+    )
+
+
+def _insets_json() -> str:
+    frames = []
+    for inset in insets().values():
+        (west, south), (east, north) = inset.box
+        frames.append(
+            {"bounds": [[south, west], [north, east]], "anchor": [north, west], "label": html.escape(inset.label)}
+        )
+    return to_safe_json(frames)
+
+
+def _union_bounds(geometries: Iterable[shapely.Geometry]) -> tuple[float, float, float, float]:
+    west, south, east, north = shapely.total_bounds(list(geometries))
+    return float(west), float(south), float(east), float(north)
+
+
+def whole_map_bounds() -> tuple[float, float, float, float]:
+    """Metropolitan France and every inset box: what the first view must show."""
+    boxes = [shapely.box(*inset.box[0], *inset.box[1]) for inset in insets().values()]
+    metropole = [g for code, g in display_outlines().items() if not BY_CODE[code].overseas]
+    return _union_bounds(metropole + boxes)
+
+
+def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> tuple[float, float, float, float]:
+    """What to show for a selection: its regions' outlines, else its markers, else everything."""
+    codes = list(region_codes)
+    if codes:
+        return _union_bounds(display_outlines()[code] for code in codes)
+    if laureates.empty:
+        return whole_map_bounds()
+    points = [
+        shapely.Point(display_position(r.region_code, r.longitude, r.latitude)).buffer(0.3)
+        for r in laureates.itertuples(index=False)
+    ]
+    return _union_bounds(points)
+
+
+class FitBounds(_Script):
+    # Fitted in the browser, which knows the map's real size (a phone's or a wide screen's).
+    script = """{{ this.map_name }}.fitBounds({{ this.data }}, {padding: [12, 12], maxZoom: 9});"""
+
+    @property
+    def map_name(self) -> str:
+        parent = self._parent
+        while not isinstance(parent, folium.Map):
+            parent = parent._parent
+        name: str = parent.get_name()
+        return name
+
+
+def _leaflet_bounds(bounds: tuple[float, float, float, float]) -> str:
+    west, south, east, north = bounds
+    return to_safe_json([[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]])
+
+
+def base_map(regions_json: str) -> folium.Map:
+    """The constant part of the map. Built the same way at every rerun, so it never remounts."""
+    west, south, east, north = whole_map_bounds()
+    fmap = folium.Map(
+        location=((south + north) / 2, (west + east) / 2),
+        zoom_start=5,
+        tiles=None,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+    )
+    # Leaflet alone, self-hosted: folium's default CDN scripts (jQuery, Bootstrap…) are not used.
+    fmap.default_js = [("leaflet", f"{LEAFLET_URL_PATH}/leaflet.js")]
+    fmap.default_css = [("leaflet_css", f"{LEAFLET_URL_PATH}/leaflet.css")]
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="map_css")
+    fmap.add_child(RegionLayer(regions_json))
+    fmap.add_child(InsetFrames(_insets_json()))
+    fmap.add_child(Legend(to_safe_json(_legend_html())))
+    fmap.add_child(FitBounds(_leaflet_bounds(whole_map_bounds())))
+    return fmap
+
+
+def selection_layer(
+    laureates: pd.DataFrame, region_codes: Iterable[str], focus: Iterable[str], tiles: bool
+) -> folium.FeatureGroup:
+    """What changes with the filter: the selected markers and outlines, the view, the optional tiles.
+
+    `focus` is the regions the view frames (the selected ones, or a zone's); none frames the markers.
+    """
+    region_codes = list(region_codes)
+    group = folium.FeatureGroup(name="Sélection", control=False)
+    if tiles:
+        folium.TileLayer(
+            TILE_URL, attr="© contributeurs d'OpenStreetMap", max_zoom=19, name="OpenStreetMap"
+        ).add_to(group)
+    selected = [
+        {"type": "Feature", "properties": {}, "geometry": mapping(display_outlines()[code])} for code in region_codes
+    ]
+    if selected:
+        group.add_child(SelectedRegions(to_safe_json({"type": "FeatureCollection", "features": selected})))
+    group.add_child(LaureateLayer(laureates_geojson(laureates)))
+    group.add_child(FitBounds(_leaflet_bounds(selection_bounds(focus, laureates))))
+    return group
