@@ -164,7 +164,11 @@ def show_chart(selected: pd.DataFrame) -> None:
                 scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=["#000091", "#A0340B"]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
-            opacity=alt.Opacity("Territoire:N", scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=[1, 0.75]), legend=None),
+            opacity=alt.Opacity(
+                "Territoire:N",
+                scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=[1, 0.75]),
+                legend=None,
+            ),
             tooltip=["Région", "Lauréates", "Territoire"],
         )
     )
@@ -193,7 +197,9 @@ def show_programme() -> None:
 
 def show_table(selected: pd.DataFrame, total: int, view: View) -> None:
     st.subheader("Liste des villes lauréates")
-    st.caption(f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {total}. Cliquez un en-tête pour trier.")
+    st.caption(
+        f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {total}. Cliquez un en-tête pour trier."
+    )
     st.dataframe(
         selected[["town", "department_code", "region", "insee_code", "latitude", "longitude", "note"]],
         hide_index=True,
@@ -211,7 +217,11 @@ def show_table(selected: pd.DataFrame, total: int, view: View) -> None:
     name = export_basename(view)
     csv_col, geojson_col = st.columns(2)
     csv_col.download_button(
-        "Télécharger la sélection (CSV)", to_csv_bytes(selected), f"{name}.csv", "text/csv", icon=":material/download:"
+        "Télécharger la sélection (CSV)",
+        to_csv_bytes(selected),
+        f"{name}.csv",
+        "text/csv",
+        icon=":material/download:",
     )
     geojson_col.download_button(
         "Télécharger la sélection (GeoJSON)",
@@ -269,7 +279,11 @@ def main() -> None:
 
     map_col, side_col = st.columns([2, 1])
     with map_col:
-        tiles = st.toggle("Afficher le fond de carte OpenStreetMap", key="tiles", help="Charge les tuiles depuis openstreetmap.org.")
+        tiles = st.toggle(
+            "Afficher le fond de carte OpenStreetMap",
+            key="tiles",
+            help="Charge les tuiles depuis openstreetmap.org.",
+        )
         focus = view.regions or (
             tuple(code for code in with_laureates if BY_CODE[code].overseas == (view.zone is Zone.OVERSEAS))
             if view.zone is not Zone.ALL

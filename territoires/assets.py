@@ -6,7 +6,6 @@ then gives it to the map at /app/static/leaflet/ and the page needs no CDN.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from importlib import resources
@@ -36,7 +35,7 @@ def ensure_leaflet(target: Path = STATIC_LEAFLET_DIR) -> Path:
         else:
             shutil.copy2(source / name, staging / name)
     try:
-        os.replace(staging, target)
+        staging.replace(target)
     except OSError:  # another process got there first
         shutil.rmtree(staging, ignore_errors=True)
     return target

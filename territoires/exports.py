@@ -40,16 +40,18 @@ def to_csv_bytes(laureates: pd.DataFrame) -> bytes:
 
 
 def to_geojson_bytes(laureates: pd.DataFrame) -> bytes:
-    """A FeatureCollection of points (WGS84, real positions) with every column as a property."""
-    table = _as_file_table(laureates)
+    """A FeatureCollection of points (WGS84, real positions) with every other column as a property."""
+    facts = [c for c in GEOCODED_COLUMNS if c not in ("latitude", "longitude")]
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]},
-            "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
-            | {"latitude": round(row["latitude"], 6), "longitude": round(row["longitude"], 6)},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)],
+            },
+            "properties": {column: row[column] for column in facts},
         }
-        for row in table.to_dict(orient="records")
+        for row in laureates.to_dict(orient="records")
     ]
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, indent=1, default=int).encode("utf-8")

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from functools import cache
 
 import folium
-import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from territoires.insets import display_geometry, display_position, insets
 from territoires.regions import BY_CODE, REGIONS, region_outlines
@@ -27,7 +27,7 @@ LEAFLET_URL_PATH = "/app/static/leaflet"  # Streamlit's static serving of static
 DISPLAY_TOLERANCE_DEG = 0.01  # about 1 km: invisible at the zooms that show a whole region
 DISPLAY_DECIMALS = 3
 MAP_HEIGHT_PX = 560
-MIN_ZOOM, MAX_ZOOM = 3.0, 11.0
+MIN_ZOOM, MAX_ZOOM = 3, 11
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 METROPOLE_COLOUR = "#000091"  # "bleu France" of the State's charter
@@ -45,7 +45,7 @@ def laureate_count_label(n: int) -> str:
 
 
 @cache
-def display_outlines() -> dict[str, shapely.Geometry]:
+def display_outlines() -> dict[str, BaseGeometry]:
     """Outlines as drawn: overseas ones moved into their boxes, then lightened for the browser."""
     return {
         code: shapely.set_precision(
@@ -76,39 +76,52 @@ def regions_geojson(per_region: dict[str, int]) -> str:
     return to_safe_json({"type": "FeatureCollection", "features": features})
 
 
+def display_points(laureates: pd.DataFrame) -> list[tuple[float, float]]:
+    """(lon, lat) where each laureate is drawn."""
+    return [
+        display_position(code, lon, lat)
+        for code, lon, lat in laureates[["region_code", "longitude", "latitude"]].itertuples(
+            index=False, name=None
+        )
+    ]
+
+
 def laureates_geojson(laureates: pd.DataFrame) -> str:
     """Laureates as points at their display position; properties keep the real coordinates."""
-    features = []
-    for row in laureates.itertuples(index=False):
-        lon, lat = display_position(str(row.region_code), float(row.longitude), float(row.latitude))
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "town": row.town,
-                    "department": row.department_code,
-                    "region": row.region,
-                    "insee": row.insee_code,
-                    "note": row.note,
-                    "overseas": bool(row.overseas),
-                    "lat": row.latitude,
-                    "lon": row.longitude,
-                },
-                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-            }
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "town": row["town"],
+                "department": row["department_code"],
+                "region": row["region"],
+                "insee": row["insee_code"],
+                "note": row["note"],
+                "overseas": bool(row["overseas"]),
+                "lat": row["latitude"],
+                "lon": row["longitude"],
+            },
+            "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+        }
+        for row, (lon, lat) in zip(
+            laureates.to_dict(orient="records"), display_points(laureates), strict=True
         )
+    ]
     return to_safe_json({"type": "FeatureCollection", "features": features})
 
 
-class _Script(MacroElement):  # type: ignore[misc]
+class _Script(MacroElement):
     """A piece of JavaScript attached to its parent layer or map, with pre-serialised data."""
 
     script = ""
 
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._template = Template("{% macro script(this, kwargs) %}" + cls.script + "{% endmacro %}")  # compiled once
+
     def __init__(self, data: str = "null") -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.data = data
-        self._template = Template("{% macro script(this, kwargs) %}" + self.script + "{% endmacro %}")
 
 
 class RegionLayer(_Script):
@@ -257,35 +270,37 @@ def _insets_json() -> str:
     for inset in insets().values():
         (west, south), (east, north) = inset.box
         frames.append(
-            {"bounds": [[south, west], [north, east]], "anchor": [north, west], "label": html.escape(inset.label)}
+            {
+                "bounds": [[south, west], [north, east]],
+                "anchor": [north, west],
+                "label": html.escape(inset.label),
+            }
         )
     return to_safe_json(frames)
 
 
-def _union_bounds(geometries: Iterable[shapely.Geometry]) -> tuple[float, float, float, float]:
+def _union_bounds(geometries: Iterable[BaseGeometry]) -> tuple[float, float, float, float]:
     west, south, east, north = shapely.total_bounds(list(geometries))
     return float(west), float(south), float(east), float(north)
 
 
 def whole_map_bounds() -> tuple[float, float, float, float]:
     """Metropolitan France and every inset box: what the first view must show."""
-    boxes = [shapely.box(*inset.box[0], *inset.box[1]) for inset in insets().values()]
+    boxes: list[BaseGeometry] = [shapely.box(*inset.box[0], *inset.box[1]) for inset in insets().values()]
     metropole = [g for code, g in display_outlines().items() if not BY_CODE[code].overseas]
     return _union_bounds(metropole + boxes)
 
 
-def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> tuple[float, float, float, float]:
+def selection_bounds(
+    region_codes: Iterable[str], laureates: pd.DataFrame
+) -> tuple[float, float, float, float]:
     """What to show for a selection: its regions' outlines, else its markers, else everything."""
     codes = list(region_codes)
     if codes:
         return _union_bounds(display_outlines()[code] for code in codes)
     if laureates.empty:
         return whole_map_bounds()
-    points = [
-        shapely.Point(display_position(r.region_code, r.longitude, r.latitude)).buffer(0.3)
-        for r in laureates.itertuples(index=False)
-    ]
-    return _union_bounds(points)
+    return _union_bounds(shapely.Point(point).buffer(0.3) for point in display_points(laureates))
 
 
 class FitBounds(_Script):
@@ -296,6 +311,7 @@ class FitBounds(_Script):
     def map_name(self) -> str:
         parent = self._parent
         while not isinstance(parent, folium.Map):
+            assert parent is not None, "FitBounds must be placed on a map"
             parent = parent._parent
         name: str = parent.get_name()
         return name
@@ -321,7 +337,9 @@ def base_map(regions_json: str) -> folium.Map:
     # Leaflet alone, self-hosted: folium's default CDN scripts (jQuery, Bootstrap…) are not used.
     fmap.default_js = [("leaflet", f"{LEAFLET_URL_PATH}/leaflet.js")]
     fmap.default_css = [("leaflet_css", f"{LEAFLET_URL_PATH}/leaflet.css")]
-    fmap.get_root().header.add_child(Element(MAP_CSS), name="map_css")
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Element(MAP_CSS), name="map_css")
     fmap.add_child(RegionLayer(regions_json))
     fmap.add_child(InsetFrames(_insets_json()))
     fmap.add_child(Legend(to_safe_json(_legend_html())))
@@ -343,7 +361,8 @@ def selection_layer(
             TILE_URL, attr="© contributeurs d'OpenStreetMap", max_zoom=19, name="OpenStreetMap"
         ).add_to(group)
     selected = [
-        {"type": "Feature", "properties": {}, "geometry": mapping(display_outlines()[code])} for code in region_codes
+        {"type": "Feature", "properties": {}, "geometry": mapping(display_outlines()[code])}
+        for code in region_codes
     ]
     if selected:
         group.add_child(SelectedRegions(to_safe_json({"type": "FeatureCollection", "features": selected})))

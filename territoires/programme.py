@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SOURCE_TITLE = "Communiqué de presse du Cnam, « Au cœur des territoires : première vague de villes lauréates »"
+SOURCE_TITLE = (
+    "Communiqué de presse du Cnam, « Au cœur des territoires : première vague de villes lauréates »"
+)
 SOURCE_DATE = "26 septembre 2019"
 ANNOUNCED = "2019-09-26"
 

@@ -53,9 +53,9 @@ def ensure_browser() -> int:
         done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
         if done.returncode == 0 and DEBIAN_CHROMIUM.exists():
             return 0
-    if subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False).returncode == 0:
-        if _playwright_has_browser():
-            return 0
+    installed = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
+    if installed.returncode == 0 and _playwright_has_browser():
+        return 0
     print(
         "Aucun navigateur Chromium pour les tests de bout en bout. Installez-en un, puis relancez "
         "« make test » : « sudo apt-get install chromium » (Debian, Ubuntu) ou "

@@ -1,0 +1,3 @@
+from geocode.cli import main
+
+raise SystemExit(main())

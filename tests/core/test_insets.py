@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+
+from territoires.insets import (
+    display_geometry,
+    display_position,
+    from_mercator,
+    insets,
+    to_mercator,
+)
+from territoires.mapping import display_outlines
+from territoires.regions import BY_CODE, REGIONS, region_outlines
+
+OVERSEAS = [r.code for r in REGIONS if r.overseas]
+
+
+def box(code: str) -> Polygon:
+    (west, south), (east, north) = insets()[code].box
+    return shapely.box(west, south, east, north)
+
+
+def test_mercator_round_trip() -> None:
+    points = np.array([[-61.73, 15.99], [7.56, 47.59], [55.3, -21.0]])
+    assert np.allclose(from_mercator(to_mercator(points)), points)
+
+
+def test_metropolitan_points_do_not_move() -> None:
+    assert display_position("44", 7.55923, 47.59206) == (7.55923, 47.59206)
+
+
+def test_every_overseas_territory_has_a_labelled_box() -> None:
+    assert set(insets()) == set(OVERSEAS)
+    assert {inset.label for inset in insets().values()} == {BY_CODE[c].name for c in OVERSEAS}
+
+
+def test_boxes_overlap_neither_each_other_nor_metropolitan_france() -> None:
+    metropole: BaseGeometry = shapely.union_all(
+        [g for c, g in region_outlines().items() if not BY_CODE[c].overseas]
+    )
+    for i, a in enumerate(OVERSEAS):
+        assert not box(a).intersects(metropole), BY_CODE[a].name
+        for b in OVERSEAS[i + 1 :]:
+            assert not box(a).intersects(box(b)), (a, b)
+
+
+@pytest.mark.parametrize("code", OVERSEAS)
+def test_outline_is_drawn_inside_its_box(code: str) -> None:
+    assert box(code).contains(display_geometry(code, region_outlines()[code]))
+    assert box(code).contains(display_outlines()[code])
+
+
+def test_transformation_is_one_similarity_for_outline_and_markers() -> None:
+    """Distances in Mercator metres are all multiplied by the inset's one scale factor."""
+    inset = insets()["04"]
+    real = np.array([[55.29, -20.94], [55.62, -21.37], [55.45, -21.1]])
+    before, after = to_mercator(real), to_mercator(inset.place(real))
+    ratios = np.linalg.norm(np.diff(after, axis=0), axis=1) / np.linalg.norm(np.diff(before, axis=0), axis=1)
+    assert np.allclose(ratios, inset.scale)
+    outline = region_outlines()["04"]
+    assert display_geometry("04", outline).area > outline.area
+
+
+def test_each_laureate_is_drawn_inside_its_drawn_region(laureates: pd.DataFrame) -> None:
+    for code, town, lon, lat, overseas in laureates[
+        ["region_code", "town", "longitude", "latitude", "overseas"]
+    ].itertuples(index=False, name=None):
+        point = shapely.Point(display_position(code, lon, lat))
+        assert display_geometry(code, region_outlines()[code]).contains(point), town
+        if overseas:
+            assert box(code).contains(point), town

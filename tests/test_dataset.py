@@ -1,0 +1,114 @@
+"""The two laureate files: the hand-curated facts and the committed geocoded dataset."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from territoires.dataset import FACT_COLUMNS, INSEE_RE, read_geocoded, read_laureates
+from territoires.regions import BY_CODE, BY_NAME, region_outlines
+
+REGION_COUNTS = {
+    "Auvergne-Rhône-Alpes": 3,
+    "Bourgogne-Franche-Comté": 3,
+    "Bretagne": 4,
+    "Centre-Val de Loire": 2,
+    "Corse": 1,
+    "Grand Est": 15,
+    "Guadeloupe": 1,
+    "Guyane": 1,
+    "Hauts-de-France": 3,
+    "Île-de-France": 3,
+    "Mayotte": 1,
+    "Normandie": 3,
+    "Nouvelle-Aquitaine": 3,
+    "Occitanie": 3,
+    "Pays de la Loire": 3,
+    "Provence-Alpes-Côte d'Azur": 3,
+    "La Réunion": 2,
+    "Saint-Martin": 1,
+}
+
+# town -> (INSEE code, region code, department code): the homonyms a geocoder could get wrong.
+HOMONYM_FACTS = {
+    "Saint-Louis": ("68297", "44", "68"),
+    "Chaumont": ("52121", "44", "52"),
+    "Verdun": ("55545", "44", "55"),
+    "Le Port": ("97407", "04", "974"),
+    "Saint-Joseph": ("97412", "04", "974"),
+    "Saint-Martin": ("97801", "978", "978"),
+    "Châteaubriant-Derval": ("44036", "52", "44"),
+}
+
+
+@pytest.fixture(scope="module")
+def laureates() -> pd.DataFrame:
+    return read_laureates()
+
+
+@pytest.fixture(scope="module")
+def geocoded() -> pd.DataFrame:
+    return read_geocoded()
+
+
+def test_55_laureates_with_the_announced_count_per_region(laureates: pd.DataFrame) -> None:
+    assert len(laureates) == 55
+    assert dict(Counter(laureates["region"])) == REGION_COUNTS
+
+
+def test_no_town_and_no_insee_code_appears_twice(laureates: pd.DataFrame) -> None:
+    assert not laureates["town"].duplicated().any()
+    assert not laureates["insee_code"].duplicated().any()
+
+
+def test_insee_codes_are_well_formed_and_start_with_the_department(laureates: pd.DataFrame) -> None:
+    for insee, department in zip(laureates["insee_code"], laureates["department_code"], strict=True):
+        assert INSEE_RE.match(insee), insee
+        assert insee.startswith(department), (insee, department)
+        # Overseas departments have three digits (971…976), the COM Saint-Martin 978.
+        assert len(department) == (3 if insee.startswith("97") else 2), (insee, department)
+
+
+def test_region_columns_agree_with_the_region_reference(laureates: pd.DataFrame) -> None:
+    for name, code, overseas in laureates[["region", "region_code", "overseas"]].itertuples(index=False):
+        region = BY_CODE[code]
+        assert BY_NAME[name] is region
+        assert overseas == ("true" if region.overseas else "false")
+
+
+@pytest.mark.parametrize(("town", "facts"), HOMONYM_FACTS.items())
+def test_homonym_facts(laureates: pd.DataFrame, town: str, facts: tuple[str, str, str]) -> None:
+    [row] = laureates[laureates["town"] == town].to_dict("records")
+    assert (row["insee_code"], row["region_code"], row["department_code"]) == facts
+
+
+def test_places_that_differ_from_the_town_are_explained(laureates: pd.DataFrame) -> None:
+    differing = laureates[laureates["town"] != laureates["place"]]
+    assert dict(zip(differing["town"], differing["place"], strict=True)) == {
+        "Châteaubriant-Derval": "Châteaubriant",
+        "Saint-Martin": "Marigot",
+    }
+    notes = dict(zip(laureates["town"], laureates["note"], strict=True))
+    assert "Derval" in notes["Châteaubriant-Derval"]
+    assert "Marigot" in notes["Saint-Martin"]
+
+
+def test_geocoded_file_holds_the_same_facts_in_the_same_order(
+    laureates: pd.DataFrame, geocoded: pd.DataFrame
+) -> None:
+    facts = geocoded[list(FACT_COLUMNS)].assign(
+        overseas=geocoded["overseas"].map({True: "true", False: "false"}), wave=geocoded["wave"].astype(str)
+    )
+    pd.testing.assert_frame_equal(facts, laureates.reset_index(drop=True))
+
+
+def test_every_geocoded_point_lies_in_its_own_region_and_in_no_other(geocoded: pd.DataFrame) -> None:
+    outlines = region_outlines()
+    for town, code, lat, lon in geocoded[["town", "region_code", "latitude", "longitude"]].itertuples(
+        index=False
+    ):
+        containing = [c for c, outline in outlines.items() if outline.covers(Point(lon, lat))]
+        assert containing == [code], (town, containing)
