@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 
 from territoires.assets import ensure_leaflet
 from territoires.dataset import GEOCODED_PATH, DatasetError, read_geocoded
+from territoires.departments import department_label
 from territoires.exports import export_basename, to_csv_bytes, to_geojson_bytes
 from territoires.filters import (
     View,
@@ -77,6 +78,11 @@ def init_view_from_url(with_laureates: set[str]) -> None:
     st.session_state.ignored = parsed.ignored
 
 
+def as_markdown_text(text: str) -> str:
+    """Text from outside (URL, data) shown literally by st.markdown: every ASCII punctuation escaped."""
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in text)
+
+
 def current_view() -> View:
     return View(
         regions=ordered_codes(st.session_state.regions),
@@ -127,7 +133,9 @@ def show_filters(region_counts: dict[str, int]) -> None:
     with search_col:
         st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=80)
     with clear_col:
-        st.button("Toutes les régions", on_click=clear_regions, disabled=not st.session_state.regions)
+        st.button(
+            "Toutes les régions", key="clear_regions", on_click=clear_regions, disabled=not st.session_state.regions
+        )
 
 
 def show_counts(selected: pd.DataFrame, everything: pd.DataFrame) -> None:
@@ -201,7 +209,9 @@ def show_table(selected: pd.DataFrame, total: int, view: View) -> None:
         f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {total}. Cliquez un en-tête pour trier."
     )
     st.dataframe(
-        selected[["town", "department_code", "region", "insee_code", "latitude", "longitude", "note"]],
+        selected[["town", "department_code", "region", "insee_code", "latitude", "longitude", "note"]].assign(
+            department_code=selected["department_code"].map(department_label)
+        ),
         hide_index=True,
         width="stretch",
         column_config={
@@ -264,13 +274,14 @@ def main() -> None:
     try:
         everything = load_laureates(*key)
     except DatasetError as err:
-        st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{err.message}", icon="⚠️")
+        st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{as_markdown_text(err.message)}", icon="⚠️")
         st.stop()
     region_counts = per_region(everything)
     with_laureates = {code for code, n in region_counts.items() if n}
     init_view_from_url(with_laureates)
     if st.session_state.ignored:
-        st.info("Adresse partagée : ignoré " + " ; ".join(st.session_state.ignored) + ".", icon="ℹ️")
+        ignored = " ; ".join(st.session_state.ignored)
+        st.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
     show_filters(region_counts)
     view = current_view()
     sync_url(view)

@@ -23,7 +23,7 @@ from geopy.geocoders import BANFrance, Nominatim
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geocode.departments import DEPARTMENT_NAMES
+from territoires.departments import DEPARTMENT_NAMES
 from territoires.regions import BY_CODE, RegionRef
 
 BAN_DOMAIN = "data.geopf.fr/geocodage"  # geopy's default, api-adresse.data.gouv.fr, closed in January 2026

@@ -92,8 +92,8 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     except UnicodeDecodeError as err:
         raise _fail(
             path,
-            f"le fichier n'est pas encodé en UTF-8 (octet invalide à la position {err.start}). "
-            "Réenregistrez-le en UTF-8.",
+            f"le fichier n'est pas encodé en UTF-8 (octet {raw[err.start]:#04x} invalide). Réenregistrez-le en UTF-8.",
+            line=raw[: err.start].count(b"\n") + 1,
         ) from None
     if not text.strip():
         raise _fail(
@@ -194,7 +194,9 @@ def _coordinate_problems(table: pd.DataFrame) -> Iterator[Problem]:
                     line, column, f"« {text} » n'est pas un nombre ; relancez « python -m geocode »."
                 )
                 continue
-            if not math.isfinite(value) or abs(value) > bound:
+            if not math.isfinite(value):
+                yield Problem(line, column, f"« {text} » n'est pas une coordonnée ; relancez « python -m geocode ».")
+            elif abs(value) > bound:
                 yield Problem(line, column, f"{text} est hors de l'intervalle [−{bound:g} ; {bound:g}].")
 
 

@@ -20,6 +20,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from territoires.departments import department_label
 from territoires.insets import display_geometry, display_position, insets
 from territoires.regions import BY_CODE, REGIONS, region_outlines
 
@@ -93,7 +94,7 @@ def laureates_geojson(laureates: pd.DataFrame) -> str:
             "type": "Feature",
             "properties": {
                 "town": row["town"],
-                "department": row["department_code"],
+                "department": department_label(row["department_code"]),
                 "region": row["region"],
                 "insee": row["insee_code"],
                 "note": row["note"],
@@ -117,7 +118,9 @@ class _Script(MacroElement):
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
-        cls._template = Template("{% macro script(this, kwargs) %}" + cls.script + "{% endmacro %}")  # compiled once
+        cls._template = Template(
+            "{% macro script(this, kwargs) %}" + cls.script + "{% endmacro %}"
+        )  # compiled once
 
     def __init__(self, data: str = "null") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
@@ -126,7 +129,8 @@ class _Script(MacroElement):
 
 class RegionLayer(_Script):
     # Clicks number the clicked feature, so that clicking the same region twice still
-    # changes what streamlit-folium returns (it only reports values that differ).
+    # changes what streamlit-folium returns (it only reports values that differ). A new properties
+    # object each time: the value streamlit-folium last sent shares the old one, mutating it hides the change.
     script = """
     var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
         style: function (f) {
@@ -145,7 +149,7 @@ class RegionLayer(_Script):
     var {{ this.get_name() }}_clicks = 0;
     {{ this.get_name() }}.on("click", function (e) {
         {{ this.get_name() }}_clicks += 1;
-        e.layer.feature.properties.click = {{ this.get_name() }}_clicks;
+        e.layer.feature.properties = Object.assign({}, e.layer.feature.properties, {click: {{ this.get_name() }}_clicks});
     });
     """
 

@@ -1,4 +1,4 @@
-"""Department names by INSEE code: the `county` of Nominatim's structured queries."""
+"""Department names by INSEE code (Code officiel géographique): for popups, tables and Nominatim queries."""
 
 DEPARTMENT_NAMES: dict[str, str] = {
     "01": "Ain",
@@ -102,4 +102,11 @@ DEPARTMENT_NAMES: dict[str, str] = {
     "973": "Guyane",
     "974": "La Réunion",
     "976": "Mayotte",
+    "978": "Saint-Martin",  # a collectivity, not a department, but INSEE gives it this code
 }
+
+
+def department_label(code: str) -> str:
+    """« Haut-Rhin (68) », or the bare code when it is not a known one."""
+    name = DEPARTMENT_NAMES.get(code)
+    return f"{name} ({code})" if name else code

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from territoires import PROJECT_DIR
+
+DASHBOARD = str(PROJECT_DIR / "dashboard.py")
+TIMEOUT_S = 60  # a first run imports folium, pandas and the outlines; later ones are fast
+
+
+@pytest.fixture
+def open_app() -> Callable[..., AppTest]:
+    """The dashboard run once by AppTest, with the URL's query parameters given as keywords."""
+
+    def run(**params: str | list[str]) -> AppTest:
+        app = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
+        for key, value in params.items():
+            app.query_params[key] = value
+        return app.run()
+
+    return run
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def url_values(app: AppTest, key: str) -> list[str]:
+    """The values of one URL parameter after the run, always as a list."""
+    value = app.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def displayed(markdown: str) -> str:
+    """What a reader sees of markdown the app escaped: the backslashes gone."""
+    return markdown.replace("\\", "")

@@ -1,0 +1,108 @@
+"""The dashboard's views through AppTest: widgets, counts and the URL, with no browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import displayed, metrics, url_values
+
+
+def test_metrics_with_no_filter(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    assert not app.exception
+    assert metrics(app) == {
+        "Villes lauréates": "55 / 55",
+        "Métropole": "49 / 49",
+        "Outre-mer": "6 / 6",
+        "Régions représentées": "18 / 18",
+    }
+    assert not app.info  # no notice when the URL is clean
+
+
+def test_one_region_chosen_in_the_multiselect(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    app.multiselect(key="regions").select("53").run()
+    assert metrics(app)["Villes lauréates"] == "4 / 55"
+    assert metrics(app)["Régions représentées"] == "1 / 18"
+    assert url_values(app, "region") == ["bretagne"]
+
+
+def test_several_regions(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    app.multiselect(key="regions").select("44").select("04").run()
+    assert metrics(app) == {
+        "Villes lauréates": "17 / 55",
+        "Métropole": "15 / 49",
+        "Outre-mer": "2 / 6",
+        "Régions représentées": "2 / 18",
+    }
+    assert url_values(app, "region") == ["grand-est", "la-reunion"]  # in the reference's order
+
+
+def test_overseas_only(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    app.button_group(key="zone").set_value("outre-mer").run()
+    assert metrics(app) == {
+        "Villes lauréates": "6 / 55",
+        "Métropole": "0 / 49",
+        "Outre-mer": "6 / 6",
+        "Régions représentées": "5 / 18",
+    }
+    assert url_values(app, "zone") == ["outre-mer"]
+
+
+def test_search_on_town_name(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    app.text_input(key="q").input("saint lo").run()
+    assert metrics(app)["Villes lauréates"] == "2 / 55"
+    assert url_values(app, "q") == ["saint lo"]
+    assert len(app.dataframe[0].value) == 2
+
+
+def test_region_options_carry_their_count(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    options = app.multiselect(key="regions").options
+    assert "Grand Est (15)" in options
+    assert "Saint-Martin (1)" in options
+    assert len(options) == 18  # Martinique has no laureate
+
+
+def test_url_parameters_set_the_widgets(open_app: Callable[..., AppTest]) -> None:
+    app = open_app(region=["bretagne", "corse"], zone="metropole", q="bast")
+    assert app.multiselect(key="regions").value == ["53", "94"]
+    assert app.button_group(key="zone").value == "metropole"
+    assert app.text_input(key="q").value == "bast"
+    assert metrics(app)["Villes lauréates"] == "1 / 55"  # Bastia
+    assert not app.info
+
+
+def test_widget_changes_rewrite_the_url(open_app: Callable[..., AppTest]) -> None:
+    app = open_app(region="bretagne")
+    app.multiselect(key="regions").unselect("53").select("94").run()
+    assert url_values(app, "region") == ["corse"]
+    app.button(key="clear_regions").click().run()
+    assert "region" not in app.query_params
+    assert metrics(app)["Villes lauréates"] == "55 / 55"
+
+
+def test_invalid_url_parameters_are_ignored_with_a_notice(open_app: Callable[..., AppTest]) -> None:
+    app = open_app(region=["atlantide", "corse", "martinique"], zone="lune", utm_source="x")
+    assert not app.exception
+    assert app.multiselect(key="regions").value == ["94"]
+    assert metrics(app)["Villes lauréates"] == "1 / 55"
+    notice = displayed(app.info[0].value)
+    assert "atlantide" in notice
+    assert "Martinique" in notice
+    assert "lune" in notice
+    assert "utm_source" in notice
+    assert url_values(app, "region") == ["corse"]
+    assert "zone" not in app.query_params
+    assert "utm_source" not in app.query_params
+
+
+def test_markup_in_the_url_is_shown_as_text(open_app: Callable[..., AppTest]) -> None:
+    app = open_app(region="<img src=x onerror=alert(1)>", q="**gras** <b>")
+    assert not app.exception
+    assert "<img src=x onerror=alert(1)>" in displayed(app.info[0].value)
