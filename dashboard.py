@@ -6,14 +6,14 @@ The page only: layout, widgets, state and the URL. Everything computed lives in 
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from territoires.assets import ensure_leaflet
+from territoires.assets import ensure_leaflet, publish
 from territoires.dataset import GEOCODED_PATH, DatasetError, read_geocoded
 from territoires.departments import department_label
 from territoires.exports import export_basename, to_csv_bytes, to_geojson_bytes
@@ -27,7 +27,15 @@ from territoires.filters import (
     query_params,
     select,
 )
-from territoires.mapping import MAP_HEIGHT_PX, base_map, regions_geojson, selection_layer
+from territoires.mapping import (
+    MAP_HEIGHT_PX,
+    METROPOLE_COLOUR,
+    OVERSEAS_COLOUR,
+    base_map,
+    outlines_geojson,
+    selection_layer,
+    with_markers,
+)
 from territoires.programme import PROGRAMME, SOURCE_DATE, SOURCE_TITLE
 from territoires.regions import BY_CODE, REGIONS
 
@@ -42,20 +50,27 @@ st.set_page_config(
 
 
 @st.cache_resource(show_spinner=False)
-def _leaflet_ready() -> bool:
+def static_files() -> str:
+    """Puts Leaflet and the drawn outlines under static/, once per server; returns the outlines' URL."""
     ensure_leaflet()
-    return True
+    return publish("regions", ".geojson", outlines_geojson())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# A resource, not data: shared as is by every session (nothing mutates it) instead of copied per rerun.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_laureates(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    """The dataset, read again only when the file changes (its mtime and size are the cache key)."""
-    return read_geocoded(Path(path))
+    """The dataset with its markers, read again only when the file changes (mtime and size are the key)."""
+    return with_markers(read_geocoded(Path(path)))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def regions_layer_json(path: str, mtime_ns: int, size: int) -> str:
-    return regions_geojson(per_region(load_laureates(path, mtime_ns, size)))
+@st.cache_data(show_spinner=False, max_entries=64)
+def export_file(
+    path: str, mtime_ns: int, size: int, view: tuple[tuple[str, ...], str, str], kind: str
+) -> bytes:
+    """A download of one view, made on the first click and kept: files follow the data file."""
+    regions, zone, query = view
+    selected = select(load_laureates(path, mtime_ns, size), View(regions, Zone(zone), query))
+    return to_csv_bytes(selected) if kind == "csv" else to_geojson_bytes(selected)
 
 
 def file_key(path: Path) -> tuple[str, int, int]:
@@ -134,7 +149,10 @@ def show_filters(region_counts: dict[str, int]) -> None:
         st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=80)
     with clear_col:
         st.button(
-            "Toutes les régions", key="clear_regions", on_click=clear_regions, disabled=not st.session_state.regions
+            "Toutes les régions",
+            key="clear_regions",
+            on_click=clear_regions,
+            disabled=not st.session_state.regions,
         )
 
 
@@ -147,40 +165,45 @@ def show_counts(selected: pd.DataFrame, everything: pd.DataFrame) -> None:
     cols[3].metric("Régions représentées", f"{part.regions} / {whole.regions}")
 
 
+# A Vega-Lite spec written once: altair would rebuild and validate it at every rerun.
+CHART_SPEC = {
+    "title": "Villes lauréates par région",
+    "mark": {"type": "bar", "tooltip": True},
+    "encoding": {
+        "x": {
+            "field": "Lauréates",
+            "type": "quantitative",
+            "title": "Villes lauréates",
+            "axis": {"tickMinStep": 1},
+        },
+        "y": {"field": "Région", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 220}},
+        "color": {
+            "field": "Territoire",
+            "type": "nominal",
+            "scale": {"domain": ["Métropole", "Outre-mer"], "range": [METROPOLE_COLOUR, OVERSEAS_COLOUR]},
+            "legend": {"orient": "bottom", "title": None},
+        },
+        # Overseas bars are also lighter, so that hue is not the only cue.
+        "opacity": {"field": "Territoire", "type": "nominal", "scale": {"range": [1, 0.7]}, "legend": None},
+    },
+}
+
+
 def show_chart(selected: pd.DataFrame) -> None:
-    rows = [
-        {"Région": ref.name, "Lauréates": n, "Territoire": "Outre-mer" if ref.overseas else "Métropole"}
-        for ref in REGIONS
-        if (n := per_region(selected)[ref.code])
-    ]
-    if not rows:
-        return
-    table = pd.DataFrame(rows)
-    chart = (
-        alt.Chart(table, title="Villes lauréates par région")
-        .mark_bar()
-        .encode(
-            x=alt.X("Lauréates:Q", title="Villes lauréates", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y(
-                "Région:N",
-                sort=alt.EncodingSortField("Lauréates", order="descending"),
-                title=None,
-                axis=alt.Axis(labelLimit=220),
-            ),
-            color=alt.Color(
-                "Territoire:N",
-                scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=["#000091", "#A0340B"]),
-                legend=alt.Legend(orient="bottom", title=None),
-            ),
-            opacity=alt.Opacity(
-                "Territoire:N",
-                scale=alt.Scale(domain=["Métropole", "Outre-mer"], range=[1, 0.75]),
-                legend=None,
-            ),
-            tooltip=["Région", "Lauréates", "Territoire"],
-        )
+    numbers = per_region(selected)
+    table = pd.DataFrame(
+        [
+            {
+                "Région": ref.name,
+                "Lauréates": numbers[ref.code],
+                "Territoire": "Outre-mer" if ref.overseas else "Métropole",
+            }
+            for ref in REGIONS
+            if numbers[ref.code]
+        ]
     )
-    st.altair_chart(chart, width="stretch")
+    if not table.empty:
+        st.vega_lite_chart(table, CHART_SPEC, width="stretch")
 
 
 def show_programme() -> None:
@@ -203,7 +226,7 @@ def show_programme() -> None:
     st.caption(f"Source : {SOURCE_TITLE}, {SOURCE_DATE}.")
 
 
-def show_table(selected: pd.DataFrame, total: int, view: View) -> None:
+def show_table(selected: pd.DataFrame, total: int, view: View, key: tuple[str, int, int]) -> None:
     st.subheader("Liste des villes lauréates")
     st.caption(
         f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {total}. Cliquez un en-tête pour trier."
@@ -225,19 +248,23 @@ def show_table(selected: pd.DataFrame, total: int, view: View) -> None:
         },
     )
     name = export_basename(view)
+    as_tuple = (view.regions, view.zone.value, view.query)
     csv_col, geojson_col = st.columns(2)
+    # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
     csv_col.download_button(
         "Télécharger la sélection (CSV)",
-        to_csv_bytes(selected),
+        partial(export_file, *key, as_tuple, "csv"),
         f"{name}.csv",
         "text/csv",
+        on_click="ignore",
         icon=":material/download:",
     )
     geojson_col.download_button(
         "Télécharger la sélection (GeoJSON)",
-        to_geojson_bytes(selected),
+        partial(export_file, *key, as_tuple, "geojson"),
         f"{name}.geojson",
         "application/geo+json",
+        on_click="ignore",
         icon=":material/download:",
     )
 
@@ -267,14 +294,16 @@ def _file_date(path: Path) -> str:
 
 
 def main() -> None:
-    _leaflet_ready()
+    outlines_url = static_files()
     st.title("Au cœur des territoires : la carte des villes lauréates")
     st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
     key = file_key(DATA_PATH)
     try:
         everything = load_laureates(*key)
     except DatasetError as err:
-        st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{as_markdown_text(err.message)}", icon="⚠️")
+        st.error(
+            f"Les données de la carte ne peuvent pas être lues.\n\n{as_markdown_text(err.message)}", icon="⚠️"
+        )
         st.stop()
     region_counts = per_region(everything)
     with_laureates = {code for code, n in region_counts.items() if n}
@@ -301,11 +330,12 @@ def main() -> None:
             else ()
         )
         st_folium(
-            base_map(regions_layer_json(*key)),
+            base_map(outlines_url, region_counts),
             key=MAP_KEY,
             height=MAP_HEIGHT_PX,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
+            render=False,  # st_folium renders the map itself; a second full render only costs time
             feature_group_to_add=selection_layer(selected, view.regions, focus, tiles),
             on_change=lambda: on_map_click(with_laureates),
         )
@@ -313,7 +343,7 @@ def main() -> None:
     with side_col:
         show_chart(selected)
         show_programme()
-    show_table(selected, len(everything), view)
+    show_table(selected, len(everything), view, key)
     show_about(everything)
 
 

@@ -1,11 +1,15 @@
-"""Self-hosted Leaflet: copied from the django-js-lib-leaflet package into static/ at start-up.
+"""Files the browser fetches from the app itself, put under static/ at start-up.
 
-Leaflet is third-party code, so it is a dependency, never committed; Streamlit's static serving
-then gives it to the map at /app/static/leaflet/ and the page needs no CDN.
+Streamlit's static serving gives static/ at /app/static/, so the page needs no CDN:
+- Leaflet, third-party code, hence a dependency (django-js-lib-leaflet) and never committed;
+- files the app derives from its data, named by a hash of their content so that a browser's
+  cached copy can never be a stale one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import tempfile
 from importlib import resources
@@ -13,7 +17,10 @@ from pathlib import Path
 
 from territoires import PROJECT_DIR
 
-STATIC_LEAFLET_DIR: Path = PROJECT_DIR / "static" / "leaflet"
+STATIC_DIR: Path = PROJECT_DIR / "static"
+STATIC_URL_PATH = "/app/static"
+STATIC_LEAFLET_DIR: Path = STATIC_DIR / "leaflet"
+GENERATED_DIR: Path = STATIC_DIR / "generated"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 
 
@@ -39,3 +46,19 @@ def ensure_leaflet(target: Path = STATIC_LEAFLET_DIR) -> Path:
     except OSError:  # another process got there first
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def publish(stem: str, suffix: str, content: str, folder: Path = GENERATED_DIR) -> str:
+    """Writes `content` once under a content-addressed name; returns the URL the app serves it at.
+
+    `folder` is for tests; the app serves GENERATED_DIR.
+    """
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
+    target = folder / f"{stem}-{digest}{suffix}"
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, staging = tempfile.mkstemp(prefix=f".{stem}-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(content)
+        Path(staging).replace(target)
+    return f"{STATIC_URL_PATH}/{GENERATED_DIR.name}/{target.name}"

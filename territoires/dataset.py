@@ -195,7 +195,9 @@ def _coordinate_problems(table: pd.DataFrame) -> Iterator[Problem]:
                 )
                 continue
             if not math.isfinite(value):
-                yield Problem(line, column, f"« {text} » n'est pas une coordonnée ; relancez « python -m geocode ».")
+                yield Problem(
+                    line, column, f"« {text} » n'est pas une coordonnée ; relancez « python -m geocode »."
+                )
             elif abs(value) > bound:
                 yield Problem(line, column, f"{text} est hors de l'intervalle [−{bound:g} ; {bound:g}].")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -80,19 +81,19 @@ class Counts:
 
 
 def counts(laureates: pd.DataFrame) -> Counts:
-    overseas = int(laureates["overseas"].sum())
+    overseas = sum(laureates["overseas"].tolist())
     return Counts(
         laureates=len(laureates),
         metropole=len(laureates) - overseas,
         overseas=overseas,
-        regions=laureates["region_code"].nunique(),
+        regions=len(set(laureates["region_code"].tolist())),
     )
 
 
 def per_region(laureates: pd.DataFrame) -> dict[str, int]:
     """Number of laureates per region code, for every region of the reference (zeros included)."""
-    found = laureates["region_code"].value_counts()
-    return {code: int(found.get(code, 0)) for code in BY_CODE}
+    found = Counter(laureates["region_code"].tolist())  # plain Python: far quicker than pandas on 55 rows
+    return {code: found[code] for code in BY_CODE}
 
 
 def _quoted(value: str) -> str:

@@ -20,11 +20,12 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from territoires.assets import STATIC_URL_PATH
 from territoires.departments import department_label
 from territoires.insets import display_geometry, display_position, insets
 from territoires.regions import BY_CODE, REGIONS, region_outlines
 
-LEAFLET_URL_PATH = "/app/static/leaflet"  # Streamlit's static serving of static/leaflet/
+LEAFLET_URL_PATH = f"{STATIC_URL_PATH}/leaflet"
 DISPLAY_TOLERANCE_DEG = 0.01  # about 1 km: invisible at the zooms that show a whole region
 DISPLAY_DECIMALS = 3
 MAP_HEIGHT_PX = 560
@@ -36,9 +37,17 @@ OVERSEAS_COLOUR = "#A0340B"  # dark terracotta: distinct from the blue for most 
 
 
 def to_safe_json(data: object) -> str:
-    """JSON that can sit inside a <script> element: no markup-significant character left raw."""
+    """JSON that can sit inside a <script> element and inside a Jinja template, inert in both.
+
+    No markup-significant character is left raw, nor any Jinja opener ({{, {%, {#): these can
+    only occur inside JSON strings, where their second character is written as a \\u escape.
+    """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, escaped)
+    for raw, escaped in (("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
+        text = text.replace(raw, escaped)
+    return text
 
 
 def laureate_count_label(n: int) -> str:
@@ -57,58 +66,84 @@ def display_outlines() -> dict[str, BaseGeometry]:
     }
 
 
-def regions_geojson(per_region: dict[str, int]) -> str:
-    """The outlines with what their tooltips and clicks need, as safe JSON."""
-    features = []
-    for ref in REGIONS:
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "code": ref.code,
-                    "slug": ref.slug,
-                    "overseas": ref.overseas,
-                    "count": per_region.get(ref.code, 0),
-                    "label": f"{ref.name} — {laureate_count_label(per_region.get(ref.code, 0))}",
-                },
-                "geometry": mapping(display_outlines()[ref.code]),
-            }
-        )
+@cache
+def outlines_geojson() -> str:
+    """The drawn outlines, keyed by region code: the same for every dataset, so served as a file."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": ref.code},
+            "geometry": mapping(display_outlines()[ref.code]),
+        }
+        for ref in REGIONS
+    ]
     return to_safe_json({"type": "FeatureCollection", "features": features})
 
 
-def display_points(laureates: pd.DataFrame) -> list[tuple[float, float]]:
-    """(lon, lat) where each laureate is drawn."""
-    return [
+def region_labels(per_region: dict[str, int]) -> dict[str, dict[str, object]]:
+    """What each outline's tooltip and click need: « Grand Est — 15 lauréats », slug, count."""
+    return {
+        ref.code: {
+            "slug": ref.slug,
+            "count": per_region.get(ref.code, 0),
+            "label": f"{ref.name} — {laureate_count_label(per_region.get(ref.code, 0))}",
+        }
+        for ref in REGIONS
+    }
+
+
+MARKER_COLUMNS = ("display_lon", "display_lat", "marker_json")
+
+
+def with_markers(laureates: pd.DataFrame) -> pd.DataFrame:
+    """The laureates plus where each is drawn and its marker as GeoJSON, computed once per dataset.
+
+    The marker's properties keep the real coordinates for the popup.
+    """
+    drawn = [
         display_position(code, lon, lat)
         for code, lon, lat in laureates[["region_code", "longitude", "latitude"]].itertuples(
             index=False, name=None
         )
     ]
+    markers = [
+        to_safe_json(
+            {
+                "type": "Feature",
+                "properties": {
+                    "town": row["town"],
+                    "department": department_label(row["department_code"]),
+                    "region": row["region"],
+                    "insee": row["insee_code"],
+                    "note": row["note"],
+                    "overseas": bool(row["overseas"]),
+                    "lat": row["latitude"],
+                    "lon": row["longitude"],
+                },
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+            }
+        )
+        for row, (lon, lat) in zip(laureates.to_dict(orient="records"), drawn, strict=True)
+    ]
+    return laureates.assign(
+        display_lon=[lon for lon, _ in drawn], display_lat=[lat for _, lat in drawn], marker_json=markers
+    )
 
 
 def laureates_geojson(laureates: pd.DataFrame) -> str:
-    """Laureates as points at their display position; properties keep the real coordinates."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {
-                "town": row["town"],
-                "department": department_label(row["department_code"]),
-                "region": row["region"],
-                "insee": row["insee_code"],
-                "note": row["note"],
-                "overseas": bool(row["overseas"]),
-                "lat": row["latitude"],
-                "lon": row["longitude"],
-            },
-            "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-        }
-        for row, (lon, lat) in zip(
-            laureates.to_dict(orient="records"), display_points(laureates), strict=True
-        )
-    ]
-    return to_safe_json({"type": "FeatureCollection", "features": features})
+    """The markers of laureates prepared by `with_markers`, as one FeatureCollection."""
+    return '{"type":"FeatureCollection","features":[' + ",".join(laureates["marker_json"]) + "]}"
+
+
+class _RenderedScript(Element):
+    """Script text already rendered. branca wraps rendered scripts in Element(text), which compiles
+    the text as a Jinja template: slow for the outlines' 100 KB, and a template injection for data."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class _Script(MacroElement):
@@ -126,13 +161,32 @@ class _Script(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self.data = data
 
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement.render
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a map script is rendered within its figure"
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(_RenderedScript(script), name=self.get_name())
+
 
 class RegionLayer(_Script):
+    # The outlines (100 KB) come from a static file rather than the script, which streamlit-folium
+    # sends again at every rerun. Read synchronously, so that the layer exists when streamlit-folium
+    # attaches its click handlers, right after this script. Their properties get the labels here.
     # Clicks number the clicked feature, so that clicking the same region twice still
     # changes what streamlit-folium returns (it only reports values that differ). A new properties
     # object each time: the value streamlit-folium last sent shares the old one, mutating it hides the change.
     script = """
-    var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+    var {{ this.get_name() }}_data = (function (spec) {
+        var request = new XMLHttpRequest();
+        request.open("GET", spec.url, false);
+        request.send();
+        var outlines = JSON.parse(request.responseText);
+        outlines.features.forEach(function (f) {
+            f.properties = Object.assign({code: f.properties.code}, spec.labels[f.properties.code]);
+        });
+        return outlines;
+    })({{ this.data }});
+    var {{ this.get_name() }} = L.geoJSON({{ this.get_name() }}_data, {
         style: function (f) {
             return {className: "region" + (f.properties.count ? "" : " region-empty"),
                     color: "#5c5c70", weight: 1, fillColor: f.properties.count ? "#e8edff" : "#f4f4f4",
@@ -283,28 +337,43 @@ def _insets_json() -> str:
     return to_safe_json(frames)
 
 
-def _union_bounds(geometries: Iterable[BaseGeometry]) -> tuple[float, float, float, float]:
-    west, south, east, north = shapely.total_bounds(list(geometries))
-    return float(west), float(south), float(east), float(north)
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+MARKER_MARGIN_DEG = 0.3  # around markers framed alone, so that a single town is not zoomed in to the street
 
 
-def whole_map_bounds() -> tuple[float, float, float, float]:
+@cache
+def region_bounds() -> dict[str, Bounds]:
+    return {code: tuple(float(v) for v in g.bounds) for code, g in display_outlines().items()}  # type: ignore[misc]
+
+
+def _union(bounds: Iterable[Bounds]) -> Bounds:
+    wests, souths, easts, norths = zip(*bounds, strict=True)
+    return min(wests), min(souths), max(easts), max(norths)
+
+
+@cache
+def whole_map_bounds() -> Bounds:
     """Metropolitan France and every inset box: what the first view must show."""
-    boxes: list[BaseGeometry] = [shapely.box(*inset.box[0], *inset.box[1]) for inset in insets().values()]
-    metropole = [g for code, g in display_outlines().items() if not BY_CODE[code].overseas]
-    return _union_bounds(metropole + boxes)
+    boxes = [(w, s, e, n) for (w, s), (e, n) in (inset.box for inset in insets().values())]
+    metropole = [b for code, b in region_bounds().items() if not BY_CODE[code].overseas]
+    return _union(metropole + boxes)
 
 
-def selection_bounds(
-    region_codes: Iterable[str], laureates: pd.DataFrame
-) -> tuple[float, float, float, float]:
+def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> Bounds:
     """What to show for a selection: its regions' outlines, else its markers, else everything."""
     codes = list(region_codes)
     if codes:
-        return _union_bounds(display_outlines()[code] for code in codes)
+        return _union(region_bounds()[code] for code in codes)
     if laureates.empty:
         return whole_map_bounds()
-    return _union_bounds(shapely.Point(point).buffer(0.3) for point in display_points(laureates))
+    m = MARKER_MARGIN_DEG
+    lons, lats = laureates["display_lon"], laureates["display_lat"]
+    return float(lons.min()) - m, float(lats.min()) - m, float(lons.max()) + m, float(lats.max()) + m
+
+
+@cache
+def selected_outline_json(code: str) -> str:
+    return to_safe_json({"type": "Feature", "properties": {}, "geometry": mapping(display_outlines()[code])})
 
 
 class FitBounds(_Script):
@@ -321,13 +390,16 @@ class FitBounds(_Script):
         return name
 
 
-def _leaflet_bounds(bounds: tuple[float, float, float, float]) -> str:
+def _leaflet_bounds(bounds: Bounds) -> str:
     west, south, east, north = bounds
     return to_safe_json([[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]])
 
 
-def base_map(regions_json: str) -> folium.Map:
-    """The constant part of the map. Built the same way at every rerun, so it never remounts."""
+def base_map(outlines_url: str, per_region: dict[str, int]) -> folium.Map:
+    """The constant part of the map. Built the same way at every rerun, so it never remounts.
+
+    `outlines_url` serves `outlines_geojson()`; `per_region` gives the outlines' tooltips.
+    """
     west, south, east, north = whole_map_bounds()
     fmap = folium.Map(
         location=((south + north) / 2, (west + east) / 2),
@@ -344,7 +416,7 @@ def base_map(regions_json: str) -> folium.Map:
     root = fmap.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(MAP_CSS), name="map_css")
-    fmap.add_child(RegionLayer(regions_json))
+    fmap.add_child(RegionLayer(to_safe_json({"url": outlines_url, "labels": region_labels(per_region)})))
     fmap.add_child(InsetFrames(_insets_json()))
     fmap.add_child(Legend(to_safe_json(_legend_html())))
     fmap.add_child(FitBounds(_leaflet_bounds(whole_map_bounds())))
@@ -356,7 +428,8 @@ def selection_layer(
 ) -> folium.FeatureGroup:
     """What changes with the filter: the selected markers and outlines, the view, the optional tiles.
 
-    `focus` is the regions the view frames (the selected ones, or a zone's); none frames the markers.
+    `laureates` come from `with_markers`; `focus` is the regions the view frames (the selected
+    ones, or a zone's); none frames the markers.
     """
     region_codes = list(region_codes)
     group = folium.FeatureGroup(name="Sélection", control=False)
@@ -364,12 +437,9 @@ def selection_layer(
         folium.TileLayer(
             TILE_URL, attr="© contributeurs d'OpenStreetMap", max_zoom=19, name="OpenStreetMap"
         ).add_to(group)
-    selected = [
-        {"type": "Feature", "properties": {}, "geometry": mapping(display_outlines()[code])}
-        for code in region_codes
-    ]
-    if selected:
-        group.add_child(SelectedRegions(to_safe_json({"type": "FeatureCollection", "features": selected})))
+    if region_codes:
+        outlines = ",".join(selected_outline_json(code) for code in region_codes)
+        group.add_child(SelectedRegions('{"type":"FeatureCollection","features":[' + outlines + "]}"))
     group.add_child(LaureateLayer(laureates_geojson(laureates)))
     group.add_child(FitBounds(_leaflet_bounds(selection_bounds(focus, laureates))))
     return group

@@ -76,7 +76,9 @@ def test_odd_but_valid_file_is_shown(
     assert metrics(app)["Villes lauréates"] == f"{ACCEPTED[name]} / {ACCEPTED[name]}"
 
 
-def test_markup_in_data_is_shown_as_text(monkeypatch: pytest.MonkeyPatch, open_app: Callable[..., AppTest]) -> None:
+def test_markup_in_data_is_shown_as_text(
+    monkeypatch: pytest.MonkeyPatch, open_app: Callable[..., AppTest]
+) -> None:
     app = open_with(BAD / "markup_in_text_fields.csv", monkeypatch, open_app)
     towns = list(app.dataframe[0].value["town"])
     assert "<img src=x onerror=alert(1)>" in towns

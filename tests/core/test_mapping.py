@@ -13,12 +13,16 @@ from territoires.mapping import (
     base_map,
     display_outlines,
     laureates_geojson,
-    regions_geojson,
+    outlines_geojson,
+    region_labels,
     selection_layer,
     to_safe_json,
     whole_map_bounds,
+    with_markers,
 )
+from territoires.regions import BY_CODE
 
+OUTLINES_URL = "/app/static/generated/regions-test.geojson"
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "${alert(1)}",
@@ -37,16 +41,16 @@ def embedded_collections(script: str) -> list[dict[str, Any]]:
 
 def selection_script(laureates: pd.DataFrame, codes: tuple[str, ...] = (), tiles: bool = False) -> str:
     """The selection layer's script as streamlit-folium sends it: rendered once added to the map."""
-    group = selection_layer(laureates, codes, codes, tiles=tiles)
-    group.add_to(base_map(regions_geojson(per_region(laureates))))
+    group = selection_layer(with_markers(laureates), codes, codes, tiles=tiles)
+    group.add_to(base_map(OUTLINES_URL, per_region(laureates)))
     script: str = generate_leaflet_string(group)
     return script
 
 
 @pytest.fixture(scope="module")
 def whole_map(laureates: pd.DataFrame) -> str:
-    fmap = base_map(regions_geojson(per_region(laureates)))
-    selection_layer(laureates, (), (), tiles=False).add_to(fmap)
+    fmap = base_map(OUTLINES_URL, per_region(laureates))
+    selection_layer(with_markers(laureates), (), (), tiles=False).add_to(fmap)
     html: str = fmap.get_root().render()
     return html
 
@@ -61,9 +65,11 @@ def test_map_draws_55_laureate_markers(laureates: pd.DataFrame) -> None:
     assert 'className: overseas ? "laureate laureate-overseas" : "laureate"' in script
 
 
-def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame) -> None:
-    regions = json.loads(regions_geojson(per_region(laureates)))
-    labels = {f["properties"]["slug"]: f["properties"]["label"] for f in regions["features"]}
+def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame, whole_map: str) -> None:
+    outlines = json.loads(outlines_geojson())
+    assert {f["properties"]["code"] for f in outlines["features"]} == set(BY_CODE)
+    assert 'className: "region"' in whole_map
+    labels = {v["slug"]: v["label"] for v in region_labels(per_region(laureates)).values()}
     assert len(labels) == 19
     assert labels["grand-est"] == "Grand Est — 15 lauréats"
     assert labels["saint-martin"] == "Saint-Martin — 1 lauréat"
@@ -71,9 +77,9 @@ def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame
 
 
 def test_every_asset_url_is_local(whole_map: str) -> None:
-    urls = re.findall(r'(?:src|href)="([^"]+)"', whole_map)
-    assert urls, "the map must load Leaflet"
-    assert all(url.startswith("/app/static/leaflet/") for url in urls), urls
+    urls = re.findall(r'(?:src|href)="([^"]+)"', whole_map) + re.findall(r'"url":"([^"]+)"', whole_map)
+    assert len(urls) == 3, "Leaflet's script and style sheet, and the outlines"
+    assert all(url.startswith("/app/static/") for url in urls), urls
     assert "cdn" not in whole_map.lower()
 
 
@@ -84,7 +90,7 @@ def test_no_tile_server_unless_asked(laureates: pd.DataFrame, whole_map: str) ->
 
 
 def test_markers_sit_at_display_position_and_keep_real_coordinates(laureates: pd.DataFrame) -> None:
-    features = json.loads(laureates_geojson(laureates))["features"]
+    features = json.loads(laureates_geojson(with_markers(laureates)))["features"]
     reunion = next(f for f in features if f["properties"]["town"] == "Le Port")
     lon, lat = reunion["geometry"]["coordinates"]
     west, south, east, north = whole_map_bounds()
@@ -107,8 +113,10 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
 
 def test_base_map_is_the_same_at_every_build(laureates: pd.DataFrame) -> None:
     """streamlit-folium remounts the map when the base script changes: it must not."""
-    regions = regions_geojson(per_region(laureates))
-    assert generate_leaflet_string(base_map(regions)) == generate_leaflet_string(base_map(regions))
+    numbers = per_region(laureates)
+    assert generate_leaflet_string(base_map(OUTLINES_URL, numbers)) == generate_leaflet_string(
+        base_map(OUTLINES_URL, numbers)
+    )
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -124,6 +132,17 @@ def test_data_text_is_inert_in_the_map_script(laureates: pd.DataFrame, text: str
 
 
 def test_display_outlines_are_light() -> None:
-    size = len(regions_geojson({}))
+    size = len(outlines_geojson())
     assert size < 150_000, size
     assert len(display_outlines()) == 19
+
+
+def test_jinja_syntax_in_data_is_never_evaluated(laureates: pd.DataFrame) -> None:
+    """branca compiles rendered scripts as Jinja templates: data must not reach that compiler."""
+    hostile = laureates.head(1).assign(town="A{{ 7*7 }}B {% if true %}C{% endif %}")
+    fmap = base_map(OUTLINES_URL, per_region(laureates))
+    selection_layer(with_markers(hostile), (), (), tiles=False).add_to(fmap)
+    html = fmap.get_root().render()
+    assert "A49B" not in html
+    markers = embedded_collections(html)[-1]
+    assert markers["features"][0]["properties"]["town"] == "A{{ 7*7 }}B {% if true %}C{% endif %}"

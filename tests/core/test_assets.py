@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from territoires.assets import ensure_leaflet, publish
+
+
+def test_leaflet_is_copied_from_its_package(tmp_path: Path) -> None:
+    target = ensure_leaflet(tmp_path / "leaflet")
+    assert (target / "leaflet.js").read_text(encoding="utf-8").startswith("/* @preserve")
+    assert "Leaflet 1.9.4" in (target / "leaflet.js").read_text(encoding="utf-8")[:200]
+    assert (target / "leaflet.css").exists()
+
+
+def test_published_files_are_named_by_their_content(tmp_path: Path) -> None:
+    folder = tmp_path / "static" / "generated"
+    first = publish("regions", ".geojson", '{"a":1}', folder)
+    assert publish("regions", ".geojson", '{"a":1}', folder) == first
+    second = publish("regions", ".geojson", '{"a":2}', folder)
+    assert second != first
+    assert sorted(p.name for p in folder.iterdir()) == sorted(u.rsplit("/", 1)[1] for u in (first, second))
