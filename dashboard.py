@@ -269,7 +269,7 @@ def show_table(selected: pd.DataFrame, total: int, view: View, key: tuple[str, i
     )
 
 
-def show_about(everything: pd.DataFrame) -> None:
+def show_about(everything: pd.DataFrame, key: tuple[str, int, int]) -> None:
     with st.expander("À propos de cette carte"):
         st.markdown(
             "**Au cœur des territoires** est le programme du Conservatoire national des arts et métiers "
@@ -285,12 +285,8 @@ def show_about(everything: pd.DataFrame) -> None:
             "région. Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
             "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
             f"**Mise à jour.** Données de la première vague (annonce du 26 septembre 2019) ; "
-            f"fichier {DATA_PATH.name} du {_file_date(DATA_PATH)}."
+            f"fichier {DATA_PATH.name} du {pd.Timestamp(key[1], unit='ns'):%d/%m/%Y}."
         )
-
-
-def _file_date(path: Path) -> str:
-    return pd.Timestamp(path.stat().st_mtime, unit="s").strftime("%d/%m/%Y")
 
 
 def main() -> None:
@@ -300,11 +296,18 @@ def main() -> None:
     key = file_key(DATA_PATH)
     try:
         everything = load_laureates(*key)
+        st.session_state.last_good = everything
     except DatasetError as err:
-        st.error(
-            f"Les données de la carte ne peuvent pas être lues.\n\n{as_markdown_text(err.message)}", icon="⚠️"
+        problem = as_markdown_text(err.message)
+        if "last_good" not in st.session_state:
+            st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{problem}", icon="⚠️")
+            st.stop()
+        # The file was replaced by a broken one while this page was open: keep showing what was good.
+        st.warning(
+            f"Le fichier de données modifié ne peut pas être lu ; la carte montre sa version précédente.\n\n{problem}",
+            icon="⚠️",
         )
-        st.stop()
+        everything = st.session_state.last_good
     region_counts = per_region(everything)
     with_laureates = {code for code, n in region_counts.items() if n}
     init_view_from_url(with_laureates)
@@ -344,7 +347,7 @@ def main() -> None:
         show_chart(selected)
         show_programme()
     show_table(selected, len(everything), view, key)
-    show_about(everything)
+    show_about(everything, key)
 
 
 main()
