@@ -33,7 +33,9 @@ def live_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_a_valid_new_file_is_picked_up_on_the_next_rerun(live_file: Path, open_app: Callable[..., AppTest]) -> None:
+def test_a_valid_new_file_is_picked_up_on_the_next_rerun(
+    live_file: Path, open_app: Callable[..., AppTest]
+) -> None:
     app = open_app()
     assert metrics(app)["Villes lauréates"] == "55 / 55"
     replace(live_file, BAD / "utf8_bom.csv")

@@ -12,21 +12,31 @@ from territoires.regions import BY_SLUG
 from tests.app.conftest import DASHBOARD, TIMEOUT_S, displayed, metrics
 
 SLUGS = sorted(BY_SLUG)
-MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)", "{{7*7}}", "**x**"]
+MARKUP = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "{{7*7}}",
+    "**x**",
+]
 
 texts = st.one_of(
     st.text(max_size=40),
     st.text(min_size=1000, max_size=5000),
-    st.sampled_from(SLUGS + ["metropole", "outre-mer", "toutes", "", " "] + MARKUP),
+    st.sampled_from([*SLUGS, "metropole", "outre-mer", "toutes", "", " ", *MARKUP]),
     st.builds(quote, st.text(max_size=30)),  # percent-encoded text, as a pasted URL may hold
 )
 keys = st.one_of(st.sampled_from(["region", "zone", "q"]), st.text(min_size=1, max_size=20))
-values = st.one_of(st.lists(texts, min_size=1, max_size=5), st.lists(st.sampled_from(SLUGS), min_size=100, max_size=300))
+values = st.one_of(
+    st.lists(texts, min_size=1, max_size=5), st.lists(st.sampled_from(SLUGS), min_size=100, max_size=300)
+)
 # Streamlit drops a query string of more than 1000 parameters whole; that case has its own test.
 query_strings = st.dictionaries(keys, values, max_size=3).filter(lambda d: sum(map(len, d.values())) <= 1000)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(params=query_strings)
 def test_any_query_string_renders_the_page(params: dict[str, list[str]]) -> None:
     app = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
@@ -37,7 +47,9 @@ def test_any_query_string_renders_the_page(params: dict[str, list[str]]) -> None
     assert not app.error
     assert set(metrics(app)) == {"Villes lauréates", "Métropole", "Outre-mer", "Régions représentées"}
     chosen = app.multiselect(key="regions").value
-    valid = [BY_SLUG[v.strip().lower()].code for v in params.get("region", []) if v.strip().lower() in BY_SLUG]
+    valid = [
+        BY_SLUG[v.strip().lower()].code for v in params.get("region", []) if v.strip().lower() in BY_SLUG
+    ]
     assert set(chosen) == set(valid) - {BY_SLUG["martinique"].code}  # the valid ones, and only them
     assert len(app.text_input(key="q").value or "") <= 80
     unknown_keys = [k for k in params if k not in ("region", "zone", "q")]
