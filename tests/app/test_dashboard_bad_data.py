@@ -8,27 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from territoires.dataset import GEOCODED_PATH
 from tests.app.conftest import displayed, metrics
-
-BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
-
-REFUSED = {
-    "empty.csv": ["le fichier est vide"],
-    "header_only.csv": ["aucune ligne de données"],
-    "missing_latitude_column.csv": ["ligne 1", "colonne(s) manquante(s) : « latitude »"],
-    "missing_region_column.csv": ["ligne 1", "« region »"],
-    "latin1_encoding.csv": ["ligne 2", "pas encodé en UTF-8"],
-    "semicolon_separated.csv": ["points-virgules"],
-    "non_numeric_latitude.csv": ["ligne 3", "colonne « latitude »", "« quarante-neuf » n'est pas un nombre"],
-    "nan_longitude.csv": ["ligne 3", "colonne « longitude »", "« NaN » n'est pas une coordonnée"],
-    "out_of_range_latitude.csv": ["ligne 3", "colonne « latitude »", "91.5 est hors de l'intervalle"],
-    "unknown_region.csv": ["ligne 3", "région inconnue « Atlantide »"],
-    "region_name_and_code_disagree.csv": ["ligne 3", "« 53 » est celui de Bretagne, pas de Grand Est"],
-    "duplicate_rows.csv": ["ligne 4", "« Aurillac » figure déjà ligne 2"],
-    "malformed_insee_code.csv": ["ligne 3", "code INSEE mal formé « 5110 »"],
-    "empty_town.csv": ["ligne 3", "nom de ville vide"],
-}
-ACCEPTED = {"blank_lines.csv": 2, "extra_column.csv": 3, "utf8_bom.csv": 3, "markup_in_text_fields.csv": 6}
+from tests.corpus import ACCEPTED, BAD, REFUSED, write_many_rows
 
 
 def open_with(path: Path, monkeypatch: pytest.MonkeyPatch, open_app: Callable[..., AppTest]) -> AppTest:
@@ -83,3 +65,13 @@ def test_markup_in_data_is_shown_as_text(
     towns = list(app.dataframe[0].value["town"])
     assert "<img src=x onerror=alert(1)>" in towns
     assert "<script>alert(2)</script>" in towns
+
+
+def test_ten_thousand_rows_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_app: Callable[..., AppTest]
+) -> None:
+    path = tmp_path / "big.csv"
+    write_many_rows(GEOCODED_PATH, path, 10_000)
+    app = open_with(path, monkeypatch, open_app)
+    assert not app.exception
+    assert metrics(app)["Villes lauréates"] == "10000 / 10000"

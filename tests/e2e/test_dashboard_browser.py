@@ -1,0 +1,171 @@
+"""The dashboard in a real headless Chromium: map markers, region clicks, shared URLs, downloads."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DATASET
+from tests.e2e.harness import (
+    MAP_IFRAME,
+    MARKER_SELECTOR,
+    PROJECT_DIR,
+    NetworkGuard,
+    feature_point,
+    map_and_marker_boxes,
+    map_evaluate,
+    map_frame,
+    marker_properties,
+    query_values,
+    wait_for_app_idle,
+    wait_for_map_still,
+    wait_for_markers,
+    wait_for_query,
+    wait_until,
+)
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOT = PROJECT_DIR / "docs" / "screenshot-dashboard.png"
+BRETAGNE, CORSE = "53", "94"
+
+
+def dataset_rows() -> list[dict[str, str]]:
+    with DATASET.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+ALL_ROWS = dataset_rows()
+
+
+def towns_of(*region_codes: str) -> list[str]:
+    return sorted(row["town"] for row in ALL_ROWS if row["region_code"] in region_codes)
+
+
+def open_dashboard(page: Page, path: str = "/", markers: int = len(ALL_ROWS)) -> None:
+    page.goto(path)
+    wait_for_markers(page, markers)
+
+
+def click_region(page: Page, slug: str, label: str) -> None:
+    """A real mouse click on the region's outline, after checking its tooltip names it."""
+    x, y = feature_point(page, "slug", slug)
+    page.mouse.move(x, y)
+    expect(map_frame(page).locator(".leaflet-tooltip")).to_have_text(label)
+    page.mouse.click(x, y)
+
+
+def test_all_laureates_drawn_inside_the_visible_map(page: Page) -> None:
+    assert len(ALL_ROWS) == 55
+    open_dashboard(page, markers=55)
+    wait_for_map_still(page)
+    container, markers = map_and_marker_boxes(page)
+    assert len(markers) == 55
+    assert container.right - container.left > 300
+    assert container.bottom - container.top > 300
+    outside = [box for box in markers if box.right <= box.left or not container.contains(box)]
+    assert not outside, f"{len(outside)} markers outside the map's visible area {container}: {outside}"
+    assert sorted(str(p["town"]) for p in marker_properties(page)) == sorted(row["town"] for row in ALL_ROWS)
+
+
+def test_click_on_region_shows_it_alone_and_click_again_shows_all(page: Page) -> None:
+    open_dashboard(page)
+    click_region(page, "bretagne", "Bretagne — 4 lauréats")
+    wait_for_markers(page, 4)
+    wait_for_query(page, "region", ["bretagne"])
+    assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE)
+
+    click_region(page, "bretagne", "Bretagne — 4 lauréats")
+    wait_for_markers(page, 55)
+    wait_for_query(page, "region", [])
+
+
+def test_shared_url_with_two_regions_shows_exactly_their_laureates(page: Page) -> None:
+    expected = towns_of(BRETAGNE, CORSE)
+    assert len(expected) == 5
+    open_dashboard(page, "/?region=bretagne&region=corse", markers=5)
+    assert sorted(str(p["town"]) for p in marker_properties(page)) == expected
+    # What a user sees: hovering each marker shows its town's name.
+    tooltip = map_frame(page).locator(".leaflet-tooltip")
+    hovered = []
+    for i in range(5):
+        map_frame(page).locator(MARKER_SELECTOR).nth(i).hover()
+        expect(tooltip).to_have_count(1)
+        hovered.append(tooltip.inner_text())
+    assert sorted(hovered) == expected
+    expect(page.get_by_text("5 / 55", exact=True)).to_be_visible()
+    assert query_values(page, "region") == ["bretagne", "corse"]
+
+
+def test_regions_multiselect_filters_markers_and_url(page: Page) -> None:
+    open_dashboard(page)
+    regions = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Régions")
+    regions.locator("input").click()
+    page.keyboard.type("Bretag")
+    page.keyboard.press("Enter")
+    wait_for_markers(page, 4)
+    wait_for_query(page, "region", ["bretagne"])
+
+    page.keyboard.press("Escape")
+    regions.locator("input").click()
+    page.get_by_role("option", name="Corse (1)").click()
+    wait_for_markers(page, 5)
+    wait_for_query(page, "region", ["bretagne", "corse"])
+    assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
+
+
+def test_csv_download_holds_exactly_the_filtered_rows(page: Page, tmp_path: Path) -> None:
+    open_dashboard(page, "/?region=bretagne", markers=4)
+    wait_for_app_idle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Télécharger la sélection (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "laureats-au-coeur-des-territoires-bretagne.csv"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    lines = DATASET.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    expected = [header] + [
+        line for line, row in zip(body, ALL_ROWS, strict=True) if row["region_code"] == BRETAGNE
+    ]
+    assert len(expected) == 1 + 4
+    assert saved.read_text(encoding="utf-8").splitlines() == expected
+
+
+def test_tiles_off_no_request_leaves_localhost(page: Page, network_guard: NetworkGuard) -> None:
+    open_dashboard(page)
+    tiles = page.get_by_role("switch", name="Afficher le fond de carte OpenStreetMap")
+    expect(tiles).not_to_be_checked()
+    wait_for_app_idle(page)
+    wait_for_map_still(page)
+    assert map_frame(page).locator(".leaflet-tile").count() == 0
+    assert network_guard.blocked == []
+
+
+def test_guard_aborts_and_records_tile_requests(page: Page, network_guard: NetworkGuard) -> None:
+    """The guard itself: with the tiles on, their requests to openstreetmap.org are caught."""
+    open_dashboard(page)
+    tiles = page.get_by_role("switch", name="Afficher le fond de carte OpenStreetMap")
+    page.get_by_text(
+        "Afficher le fond de carte OpenStreetMap", exact=True
+    ).click()  # the label, as a user does
+    expect(tiles).to_be_checked()
+    wait_until(lambda: bool(network_guard.blocked), page, what="a tile request")
+    assert all(url.startswith("https://tile.openstreetmap.org/") for url in network_guard.blocked)
+    assert map_evaluate(page, "() => document.querySelectorAll('img.leaflet-tile-loaded').length") == 0
+    network_guard.blocked.clear()  # expected here; the teardown check is for unexpected ones
+
+
+def test_screenshot_of_the_dashboard(page: Page) -> None:
+    open_dashboard(page)
+    wait_for_app_idle(page)
+    wait_for_map_still(page)
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    assert page.locator(MAP_IFRAME).is_visible()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    assert SCREENSHOT.stat().st_size > 50_000
