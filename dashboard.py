@@ -289,8 +289,13 @@ def show_about(everything: pd.DataFrame, key: tuple[str, int, int]) -> None:
         )
 
 
+# Streamlit's page says lang="en"; the whole page is French, and screen readers read by this.
+SET_LANGUAGE = '<script>document.documentElement.lang = "fr";</script>'
+
+
 def main() -> None:
     outlines_url = static_files()
+    st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
     st.title("Au cœur des territoires : la carte des villes lauréates")
     st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
     key = file_key(DATA_PATH)

@@ -34,6 +34,27 @@ TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 METROPOLE_COLOUR = "#000091"  # "bleu France" of the State's charter
 OVERSEAS_COLOUR = "#A0340B"  # dark terracotta: distinct from the blue for most colour visions
+# Every colour the map draws with; tests/core/test_palette.py checks their contrasts (RGAA).
+PALETTE: dict[str, str] = {
+    "metropole": METROPOLE_COLOUR,
+    "overseas": OVERSEAS_COLOUR,
+    "background": "#ffffff",
+    "region_fill": "#e8edff",
+    "region_empty_fill": "#f4f4f4",
+    "region_stroke": "#5c5c70",
+    "selected_stroke": "#000000",
+    "marker_ring": "#ffffff",
+    "text": "#3a3a3a",
+    "legend_border": "#767676",
+    "focus": "#000000",
+}
+
+
+def with_palette(text: str) -> str:
+    """`text` with each __NAME__ replaced by the palette's colour of that name."""
+    for name, colour in PALETTE.items():
+        text = text.replace(f"__{name.upper()}__", colour)
+    return text
 
 
 def to_safe_json(data: object) -> str:
@@ -189,7 +210,8 @@ class RegionLayer(_Script):
     var {{ this.get_name() }} = L.geoJSON({{ this.get_name() }}_data, {
         style: function (f) {
             return {className: "region" + (f.properties.count ? "" : " region-empty"),
-                    color: "#5c5c70", weight: 1, fillColor: f.properties.count ? "#e8edff" : "#f4f4f4",
+                    color: "__REGION_STROKE__", weight: 1,
+                    fillColor: f.properties.count ? "__REGION_FILL__" : "__REGION_EMPTY_FILL__",
                     fillOpacity: 1};
         },
         onEachFeature: function (f, layer) {
@@ -211,7 +233,7 @@ class RegionLayer(_Script):
 class InsetFrames(_Script):
     script = """
     {{ this.data }}.forEach(function (inset) {
-        L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: "#5c5c70",
+        L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: "__REGION_STROKE__",
                                    weight: 1, dashArray: "4 3", fill: false})
             .addTo({{ this._parent.get_name() }});
         L.marker(inset.anchor, {interactive: false, keyboard: false,
@@ -234,6 +256,7 @@ class Legend(_Script):
         legend.addTo(map);
         map.attributionControl.addAttribution(
             "Contours : IGN Admin Express COG 2018 (Licence Ouverte), Natural Earth");
+        document.documentElement.lang = "fr";  // the map's own document, inside streamlit-folium's frame
         var container = map.getContainer();
         container.setAttribute("role", "region");
         container.setAttribute("aria-label",
@@ -250,7 +273,7 @@ class LaureateLayer(_Script):
         pointToLayer: function (f, latlng) {
             var overseas = f.properties.overseas;
             return L.circleMarker(latlng, {
-                radius: overseas ? 7 : 6, weight: 2, color: "#ffffff", dashArray: overseas ? "3 2" : null,
+                radius: overseas ? 7 : 6, weight: 2, color: "__MARKER_RING__", dashArray: overseas ? "3 2" : null,
                 fillColor: overseas ? "__OVERSEAS__" : "__METROPOLE__", fillOpacity: 1,
                 className: overseas ? "laureate laureate-overseas" : "laureate"});
         },
@@ -263,6 +286,20 @@ class LaureateLayer(_Script):
                 return node;
             }
             layer.bindTooltip(function () { return el("span", p.town); });
+            // Keyboard access: each marker is a button in the tab order; Enter or Space opens its
+            // popup, Escape (Leaflet's) closes it.
+            layer.on("add", function () {
+                var path = layer.getElement();
+                path.setAttribute("tabindex", "0");
+                path.setAttribute("role", "button");
+                path.setAttribute("aria-label", p.town + " : voir la fiche");
+                path.addEventListener("keydown", function (event) {
+                    if (event.key === "Enter" || event.key === " ") {
+                        event.preventDefault();
+                        layer.openPopup();
+                    }
+                });
+            });
             layer.bindPopup(function () {
                 var box = el("div", undefined, "laureate-popup");
                 box.appendChild(el("strong", p.town));
@@ -285,25 +322,27 @@ class LaureateLayer(_Script):
             });
         }
     }).addTo({{ this._parent.get_name() }});
-    """.replace("__OVERSEAS__", OVERSEAS_COLOUR).replace("__METROPOLE__", METROPOLE_COLOUR)
+    """
 
 
 class SelectedRegions(_Script):
     script = """
     L.geoJSON({{ this.data }}, {interactive: false,
-        style: {className: "region-selected", color: "#000091", weight: 3, fill: false}
+        style: {className: "region-selected", color: "__SELECTED_STROKE__", weight: 3, dashArray: "8 4", fill: false}
     }).addTo({{ this._parent.get_name() }});
     """
 
 
 MAP_CSS = """
 <style>
-.leaflet-container { background: #ffffff; font: 14px/1.4 system-ui, sans-serif; }
-.inset-label { color: #3a3a3a; font-size: 12px; font-weight: 600; white-space: nowrap; }
-.map-legend { background: #ffffff; padding: 4px 8px; border: 1px solid #929292; font-size: 12px; line-height: 1.5; }
+.leaflet-container { background: __BACKGROUND__; font: 14px/1.4 system-ui, sans-serif; }
+.inset-label { color: __TEXT__; font-size: 12px; font-weight: 600; white-space: nowrap; }
+.map-legend { background: __BACKGROUND__; color: __TEXT__; padding: 4px 8px; border: 1px solid __LEGEND_BORDER__;
+              font-size: 12px; line-height: 1.5; }
+.laureate:focus { outline: 3px solid __FOCUS__; outline-offset: 2px; }
 .map-legend svg { vertical-align: middle; margin-right: 4px; }
 .laureate-popup dl { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin: 6px 0; }
-.laureate-popup dt { color: #3a3a3a; } .laureate-popup dd { margin: 0; }
+.laureate-popup dt { color: __TEXT__; } .laureate-popup dd { margin: 0; }
 .laureate-popup p { margin: 4px 0; }
 </style>
 """
@@ -314,7 +353,7 @@ def _legend_html() -> str:
         dash = ' stroke-dasharray="3 2"' if dashed else ""
         return (
             f'<svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="{7 if dashed else 6}" '
-            f'fill="{colour}" stroke="#ffffff" stroke-width="2"{dash}/></svg>'
+            f'fill="{colour}" stroke="{PALETTE["marker_ring"]}" stroke-width="2"{dash}/></svg>'
         )
 
     return (
@@ -415,7 +454,7 @@ def base_map(outlines_url: str, per_region: dict[str, int]) -> folium.Map:
     fmap.default_css = [("leaflet_css", f"{LEAFLET_URL_PATH}/leaflet.css")]
     root = fmap.get_root()
     assert isinstance(root, Figure)
-    root.header.add_child(Element(MAP_CSS), name="map_css")
+    root.header.add_child(Element(with_palette(MAP_CSS)), name="map_css")
     fmap.add_child(RegionLayer(to_safe_json({"url": outlines_url, "labels": region_labels(per_region)})))
     fmap.add_child(InsetFrames(_insets_json()))
     fmap.add_child(Legend(to_safe_json(_legend_html())))

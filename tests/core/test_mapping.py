@@ -146,3 +146,7 @@ def test_jinja_syntax_in_data_is_never_evaluated(laureates: pd.DataFrame) -> Non
     assert "A49B" not in html
     markers = embedded_collections(html)[-1]
     assert markers["features"][0]["properties"]["town"] == "A{{ 7*7 }}B {% if true %}C{% endif %}"
+
+
+def test_every_colour_placeholder_is_filled(whole_map: str) -> None:
+    assert not re.search(r"__[A-Z_]+__", whole_map)
