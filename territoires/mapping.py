@@ -174,9 +174,10 @@ class _Script(MacroElement):
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
+        # Compiled once per class, colours filled in.
         cls._template = Template(
-            "{% macro script(this, kwargs) %}" + cls.script + "{% endmacro %}"
-        )  # compiled once
+            "{% macro script(this, kwargs) %}" + with_palette(cls.script) + "{% endmacro %}"
+        )
 
     def __init__(self, data: str = "null") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
