@@ -340,7 +340,8 @@ MAP_CSS = """
 .inset-label { color: __TEXT__; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .map-legend { background: __BACKGROUND__; color: __TEXT__; padding: 4px 8px; border: 1px solid __LEGEND_BORDER__;
               font-size: 12px; line-height: 1.5; }
-.laureate:focus { outline: 3px solid __FOCUS__; outline-offset: 2px; }
+.laureate:focus-visible { outline: 3px solid __FOCUS__; outline-offset: 2px; }
+.leaflet-interactive:focus:not(:focus-visible) { outline: none; }  /* no ring after a mouse click */
 .map-legend svg { vertical-align: middle; margin-right: 4px; }
 .laureate-popup dl { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin: 6px 0; }
 .laureate-popup dt { color: __TEXT__; } .laureate-popup dd { margin: 0; }

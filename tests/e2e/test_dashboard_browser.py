@@ -47,7 +47,7 @@ def towns_of(*region_codes: str) -> list[str]:
 
 def open_dashboard(page: Page, path: str = "/", markers: int = len(ALL_ROWS)) -> None:
     page.goto(path)
-    wait_for_markers(page, markers)
+    wait_for_markers(page, markers, timeout_s=45)  # a first, cold run of the script is slow on a busy machine
 
 
 def click_region(page: Page, slug: str, label: str) -> None:
