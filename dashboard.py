@@ -41,6 +41,8 @@ from territoires.regions import BY_CODE, REGIONS
 
 DATA_PATH = Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))
 MAP_KEY = "carte"
+# Label, file extension (also the kind export_file makes) and media type of each download.
+DOWNLOADS = (("CSV", "csv", "text/csv"), ("GeoJSON", "geojson", "application/geo+json"))
 
 st.set_page_config(
     page_title="Au cœur des territoires — carte des villes lauréates",
@@ -249,24 +251,16 @@ def show_table(selected: pd.DataFrame, total: int, view: View, key: tuple[str, i
     )
     name = export_basename(view)
     as_tuple = (view.regions, view.zone.value, view.query)
-    csv_col, geojson_col = st.columns(2)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
-    csv_col.download_button(
-        "Télécharger la sélection (CSV)",
-        partial(export_file, *key, as_tuple, "csv"),
-        f"{name}.csv",
-        "text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    geojson_col.download_button(
-        "Télécharger la sélection (GeoJSON)",
-        partial(export_file, *key, as_tuple, "geojson"),
-        f"{name}.geojson",
-        "application/geo+json",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    for column, (label, kind, mime) in zip(st.columns(2), DOWNLOADS, strict=True):
+        column.download_button(
+            f"Télécharger la sélection ({label})",
+            partial(export_file, *key, as_tuple, kind),
+            f"{name}.{kind}",
+            mime,
+            on_click="ignore",
+            icon=":material/download:",
+        )
 
 
 def show_about(everything: pd.DataFrame, key: tuple[str, int, int]) -> None:
