@@ -288,7 +288,7 @@ class LaureateLayer(_Script):
             }
             layer.bindTooltip(function () { return el("span", p.town); });
             // Keyboard access: each marker is a button in the tab order; Enter or Space opens its
-            // popup, Escape (Leaflet's) closes it.
+            // popup, Escape closes it (Leaflet's own Escape only works while the map itself has the focus).
             layer.on("add", function () {
                 var path = layer.getElement();
                 path.setAttribute("tabindex", "0");
@@ -298,6 +298,8 @@ class LaureateLayer(_Script):
                     if (event.key === "Enter" || event.key === " ") {
                         event.preventDefault();
                         layer.openPopup();
+                    } else if (event.key === "Escape") {
+                        layer.closePopup();
                     }
                 });
             });
@@ -413,8 +415,12 @@ def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> Bo
 
 
 @cache
-def selected_outline_json(code: str) -> str:
-    return to_safe_json({"type": "Feature", "properties": {}, "geometry": mapping(display_outlines()[code])})
+def selected_outlines_json() -> dict[str, str]:
+    """Each region's drawn outline as a GeoJSON feature, serialised once for every selection."""
+    return {
+        code: to_safe_json({"type": "Feature", "properties": {}, "geometry": mapping(geometry)})
+        for code, geometry in display_outlines().items()
+    }
 
 
 class FitBounds(_Script):
@@ -479,7 +485,7 @@ def selection_layer(
             TILE_URL, attr="© contributeurs d'OpenStreetMap", max_zoom=19, name="OpenStreetMap"
         ).add_to(group)
     if region_codes:
-        outlines = ",".join(selected_outline_json(code) for code in region_codes)
+        outlines = ",".join(selected_outlines_json()[code] for code in region_codes)
         group.add_child(SelectedRegions('{"type":"FeatureCollection","features":[' + outlines + "]}"))
     group.add_child(LaureateLayer(laureates_geojson(laureates)))
     group.add_child(FitBounds(_leaflet_bounds(selection_bounds(focus, laureates))))

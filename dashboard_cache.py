@@ -1,0 +1,53 @@
+"""The dashboard's caches: in a module, so that they are made once per server process.
+
+Functions decorated in the main script are decorated again, and their source hashed again,
+at every rerun; here that happens once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from territoires.assets import ensure_leaflet, publish
+from territoires.dataset import read_geocoded
+from territoires.exports import to_csv_bytes, to_geojson_bytes
+from territoires.filters import View, Zone, select
+from territoires.mapping import outlines_geojson, selected_outlines_json, with_markers
+
+FileKey = tuple[str, int, int]  # path, mtime in ns, size: a changed file is a new key
+
+
+@st.cache_resource(show_spinner=False)
+def static_files() -> str:
+    """Puts Leaflet and the drawn outlines under static/, once per server; returns the outlines' URL."""
+    ensure_leaflet()
+    selected_outlines_json()  # made now rather than on a user's first click
+    return publish("regions", ".geojson", outlines_geojson())
+
+
+# A resource, not data: shared as is by every session (nothing mutates it) instead of copied per rerun.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_laureates(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    """The dataset with its markers, read again only when the file changes (mtime and size are the key)."""
+    return with_markers(read_geocoded(Path(path)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def export_file(
+    path: str, mtime_ns: int, size: int, view: tuple[tuple[str, ...], str, str], kind: str
+) -> bytes:
+    """A download of one view, made on the first click and kept: files follow the data file."""
+    regions, zone, query = view
+    selected = select(load_laureates(path, mtime_ns, size), View(regions, Zone(zone), query))
+    return to_csv_bytes(selected) if kind == "csv" else to_geojson_bytes(selected)
+
+
+def file_key(path: Path) -> FileKey:
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path), 0, 0  # read_geocoded then says what is wrong
+    return str(path), stat.st_mtime_ns, stat.st_size
