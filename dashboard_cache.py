@@ -25,7 +25,8 @@ def static_files() -> str:
     """Puts Leaflet and the drawn outlines under static/, once per server; returns the outlines' URL."""
     ensure_leaflet()
     selected_outlines_json()  # made now rather than on a user's first click
-    return publish("regions", ".geojson", outlines_geojson())
+    # .json rather than .geojson: a type every server's MIME table knows.
+    return publish("regions", ".json", outlines_geojson())
 
 
 # A resource, not data: shared as is by every session (nothing mutates it) instead of copied per rerun.

@@ -221,6 +221,8 @@ class RegionLayer(_Script):
                 span.textContent = f.properties.label;
                 return span;
             }, {sticky: true});
+            // Out of the tab order: keyboard users filter with the « Régions » list, which says the same.
+            layer.on("add", function () { layer.getElement().setAttribute("tabindex", "-1"); });
         }
     }).addTo({{ this._parent.get_name() }});
     var {{ this.get_name() }}_clicks = 0;
@@ -262,6 +264,16 @@ class Legend(_Script):
         container.setAttribute("role", "region");
         container.setAttribute("aria-label",
             "Carte des villes lauréates d'Au cœur des territoires ; leur liste complète suit dans le tableau.");
+        // Leaflet's own controls speak English.
+        [[".leaflet-control-zoom-in", "Zoom avant"], [".leaflet-control-zoom-out", "Zoom arrière"]]
+            .forEach(function (pair) {
+                var button = container.querySelector(pair[0]);
+                if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
+            });
+        map.on("popupopen", function (e) {
+            var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+            if (close) { close.title = "Fermer la fiche"; close.setAttribute("aria-label", "Fermer la fiche"); }
+        });
     })({{ this._parent.get_name() }});
     """
 
@@ -340,6 +352,7 @@ MAP_CSS = """
 <style>
 .leaflet-container { background: __BACKGROUND__; font: 14px/1.4 system-ui, sans-serif; }
 .inset-label { color: __TEXT__; font-size: 12px; font-weight: 600; white-space: nowrap; }
+@media (max-width: 480px) { .inset-label { font-size: 8px; } }  /* the boxes are narrow on a phone */
 .map-legend { background: __BACKGROUND__; color: __TEXT__; padding: 4px 8px; border: 1px solid __LEGEND_BORDER__;
               font-size: 12px; line-height: 1.5; }
 .laureate:focus-visible { outline: 3px solid __FOCUS__; outline-offset: 2px; }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, ViewportSize, sync_playwright
 
 from tests.e2e.harness import (
     PROJECT_DIR,
@@ -35,12 +37,41 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@contextlib.contextmanager
+def app_context(browser: Browser, server: StreamlitServer, **options: Any) -> Iterator[BrowserContext]:
+    """A browser context on `server`, desktop-sized unless `options` say otherwise."""
+    ctx = browser.new_context(
+        **{"base_url": server.url, "viewport": VIEWPORT, "accept_downloads": True, **options}
+    )
+    ctx.set_default_timeout(20_000)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@contextlib.contextmanager
+def checked_page(context: BrowserContext, guard: NetworkGuard, errors: list[str]) -> Iterator[Page]:
+    """A page whose requests can only reach 127.0.0.1; the test fails on any other, on a JS error
+    or on any dialog (alert, confirm, prompt), which is dismissed so that the page goes on."""
+
+    def on_dialog(dialog: Dialog) -> None:
+        errors.append(f"dialog {dialog.type}: {dialog.message!r}")
+        dialog.dismiss()
+
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
+    tab.on("dialog", on_dialog)
+    yield tab
+    tab.wait_for_timeout(250)  # lets Playwright run the handlers of requests still in flight
+    assert not guard.blocked, f"Requests left 127.0.0.1 (aborted): {guard.blocked}"
+    assert not errors, f"Errors in the page: {errors}"
+
+
 @pytest.fixture
 def context(browser: Browser, streamlit_app: StreamlitServer) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=streamlit_app.url, viewport=VIEWPORT, accept_downloads=True)
-    ctx.set_default_timeout(20_000)
-    yield ctx
-    ctx.close()
+    with app_context(browser, streamlit_app) as ctx:
+        yield ctx
 
 
 @pytest.fixture
@@ -55,10 +86,6 @@ def page_errors() -> list[str]:
 
 @pytest.fixture
 def page(context: BrowserContext, network_guard: NetworkGuard, page_errors: list[str]) -> Iterator[Page]:
-    """A page whose requests can only reach 127.0.0.1; the test fails on any other or on a JS error."""
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: page_errors.append(f"{error.name}: {error.message}"))
-    yield tab
-    tab.wait_for_timeout(250)  # lets Playwright run the handlers of requests still in flight
-    assert not network_guard.blocked, f"Requests left 127.0.0.1 (aborted): {network_guard.blocked}"
-    assert not page_errors, f"Errors in the page: {page_errors}"
+    """A guarded page on the session's server (see `checked_page`)."""
+    with checked_page(context, network_guard, page_errors) as tab:
+        yield tab

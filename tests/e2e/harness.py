@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, FrameLocator, Page, Playwright, Route
+from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Playwright, Route
 
 from tests.browser import CHROMIUM_ARGS, chromium_path
 
@@ -291,13 +291,56 @@ _MAP_STATE_JS = """
 """
 
 
-def map_evaluate(page: Page, script: str, arg: object = None) -> Any:
-    """Runs `script` (a JS function taking `arg`) in the map iframe, where `window.map` is Leaflet's map."""
-    handle = page.locator(MAP_IFRAME).element_handle()
-    frame = handle.content_frame()
+def map_document(page: Page) -> Frame:
+    """The map iframe's Frame, to run scripts in or read its DOM."""
+    frame = page.locator(MAP_IFRAME).element_handle().content_frame()
     if frame is None:
         raise AssertionError("The map iframe has no document")
-    return frame.evaluate(script, arg)
+    return frame
+
+
+def map_evaluate(page: Page, script: str, arg: object = None) -> Any:
+    """Runs `script` (a JS function taking `arg`) in the map iframe, where `window.map` is Leaflet's map."""
+    return map_document(page).evaluate(script, arg)
+
+
+# The focused element, followed into same-origin iframes: [tag, role, name or text] at each level.
+_FOCUS_PATH_JS = """
+() => {
+    const path = [];
+    let doc = document;
+    while (doc && doc.activeElement) {
+        const el = doc.activeElement;
+        const name = el.getAttribute("aria-label") || (el.textContent || "").trim().slice(0, 40);
+        path.push([el.tagName.toLowerCase(), el.getAttribute("role") || "", name]);
+        doc = el.tagName === "IFRAME" ? el.contentDocument : null;
+    }
+    return path;
+}
+"""
+
+
+def focus_path(page: Page) -> list[list[str]]:
+    """Where the keyboard focus is, from the page down into iframes (for failure messages)."""
+    path: list[list[str]] = page.evaluate(_FOCUS_PATH_JS)
+    return path
+
+
+def has_focus(target: Locator) -> bool:
+    """Whether one of the elements `target` matches has the keyboard focus (in its own frame too)."""
+    focused: bool = target.evaluate_all(
+        "(els) => document.hasFocus() && els.some((el) => el === document.activeElement)"
+    )
+    return focused
+
+
+def tab_until(page: Page, target: Locator, *, key: str = "Tab", max_presses: int = 80) -> int:
+    """Presses `key` (Tab, Shift+Tab, an arrow) until `target` has the focus; returns the presses."""
+    for presses in range(max_presses + 1):
+        if has_focus(target):
+            return presses
+        page.keyboard.press(key)
+    raise AssertionError(f"{max_presses} × {key} never focused {target}; the focus is on {focus_path(page)}")
 
 
 def _map_frame_offset(page: Page) -> tuple[float, float]:
@@ -376,3 +419,27 @@ def map_and_marker_boxes(page: Page) -> tuple[Box, list[Box]]:
         MARKER_SELECTOR,
     )
     return Box(*container), [Box(*marker) for marker in markers]
+
+
+def full_page_screenshot(page: Page, path: Path) -> None:
+    """The whole page as seen at the viewport's width. Streamlit scrolls inside its main element, not
+    the document, so Playwright's full_page only gets the viewport: the viewport is made as tall as
+    the content for the shot, then set back."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    height: int = page.evaluate(
+        "() => Math.ceil(document.querySelector('[data-testid=stMain]').scrollHeight)"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+    try:
+        wait_until(
+            lambda: page.evaluate(
+                "() => { const m = document.querySelector('[data-testid=stMain]');"
+                " return m.scrollHeight <= m.clientHeight + 1; }"
+            ),
+            page,
+            what="the page to fit the enlarged viewport",
+        )
+        page.screenshot(path=path)
+    finally:
+        page.set_viewport_size(viewport)

@@ -1,0 +1,64 @@
+"""The benchmark still runs: `python -m bench --quick`, every figure for every app, no error.
+
+Never asserts a duration: the figures depend on the machine; only their presence is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.report import APPS
+
+pytestmark = pytest.mark.e2e
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+EVERY_APP = (
+    "cold_load_ms",
+    "filter_latency_ms",
+    "reruns_per_load",
+    "reruns_per_change",
+    "reruns_scenario",
+    "warm_rerun_ms",
+    "server_run_ms",
+)
+MAP_APPS = ("naive", "dashboard")
+
+
+@pytest.mark.timeout(240)
+def test_quick_benchmark_gives_every_figure_without_error(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(output), "--crowd-apps", *APPS],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads(output.read_text(encoding="utf-8"))
+    assert output.with_suffix(".md").read_text(encoding="utf-8").count("|") > 20
+    assert {"cpu", "cores", "memory_gb", "python", "streamlit", "chromium", "date"} <= results[
+        "machine"
+    ].keys()
+    for name in APPS:
+        app = results["apps"][name]
+        assert app["errors"] == [], name
+        for figure in EVERY_APP:
+            assert app[figure]["n"] >= 1, (name, figure)
+        assert app["payload_load_bytes"]["total_bytes"]["n"] >= 1, name
+        assert app["payload_filter_bytes"]["total_bytes"]["n"] >= 1, name
+        crowd = app["concurrency"]
+        assert crowd["sessions"] == 3, name
+        assert crowd["errors"] == [], name
+        assert crowd["p95_ms"] is not None, name
+        assert crowd["rss_after_kb"] > 0, name
+    for name in MAP_APPS:
+        assert results["apps"][name]["reruns_per_gesture"]["n"] >= 1, name
+        assert results["apps"][name]["payload_load_bytes"]["map_http_bytes"]["median"] > 0, name
+    assert results["apps"]["dashboard"]["map_click_ms"]["n"] >= 1
+    assert len(results["targets"]) == 8
