@@ -1,5 +1,5 @@
 """`python -m bench`: the dashboard against a bare Streamlit page (floor) and the usual streamlit-folium
-app (naive), in headless Chromium, all three served offline on 127.0.0.1. See bench/README in --help.
+app (naive), in headless Chromium, all three served offline on 127.0.0.1 (README: Performance).
 
 Rounds take the apps in turn (floor, naive, dashboard, floor, …) so that the machine's drift hits
 all alike. A round is a fresh browser context per app: a cold load, one region added then removed,
