@@ -113,9 +113,6 @@ def region_labels(per_region: dict[str, int]) -> dict[str, dict[str, object]]:
     }
 
 
-MARKER_COLUMNS = ("display_lon", "display_lat", "marker_json")
-
-
 def with_markers(laureates: pd.DataFrame) -> pd.DataFrame:
     """The laureates plus where each is drawn and its marker as GeoJSON, computed once per dataset.
 

@@ -8,7 +8,6 @@ SOURCE_TITLE = (
     "Communiqué de presse du Cnam, « Au cœur des territoires : première vague de villes lauréates »"
 )
 SOURCE_DATE = "26 septembre 2019"
-ANNOUNCED = "2019-09-26"
 
 
 @dataclass(frozen=True, slots=True)
