@@ -31,6 +31,7 @@ from territoires.mapping import (
     MAP_HEIGHT_PX,
     METROPOLE_COLOUR,
     OVERSEAS_COLOUR,
+    RETURNED_OBJECT,
     base_map,
     selection_layer,
 )
@@ -84,7 +85,7 @@ def sync_url(view: View) -> None:
 
 def on_map_click(with_laureates: set[str]) -> None:
     """A click on a region selects it alone; a click on the region selected alone clears it."""
-    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_active_drawing") or {}
+    clicked = (st.session_state.get(MAP_KEY) or {}).get(RETURNED_OBJECT) or {}
     code = (clicked.get("properties") or {}).get("code")
     if code not in with_laureates:  # a marker, or Martinique, which has no laureate
         return
@@ -304,7 +305,7 @@ def main() -> None:
             key=MAP_KEY,
             height=MAP_HEIGHT_PX,
             use_container_width=True,
-            returned_objects=["last_active_drawing"],
+            returned_objects=[RETURNED_OBJECT],
             render=False,  # st_folium renders the map itself; a second full render only costs time
             feature_group_to_add=selection_layer(selected, view.regions, focus, tiles),
             on_change=lambda: on_map_click(with_laureates),

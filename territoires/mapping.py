@@ -187,6 +187,10 @@ class _Script(MacroElement):
         figure.script.add_child(_RenderedScript(script), name=self.get_name())
 
 
+# What st_folium returns: the region clicked, nothing on pans and zooms (they cause no rerun).
+RETURNED_OBJECT = "last_active_drawing"
+
+
 class RegionLayer(_Script):
     # The outlines (100 KB) come from a static file rather than the script, which streamlit-folium
     # sends again at every rerun. Read synchronously, so that the layer exists when streamlit-folium
@@ -226,8 +230,17 @@ class RegionLayer(_Script):
     {{ this.get_name() }}.on("click", function (e) {
         {{ this.get_name() }}_clicks += 1;
         e.layer.feature.properties = Object.assign({}, e.layer.feature.properties, {click: {{ this.get_name() }}_clicks});
+        // streamlit-folium reports a click 250 ms later (its debounce). Report it now, with the value
+        // its handler, which runs next, computes: finding it already sent, that handler sends nothing.
+        var state = window.__GLOBAL_DATA__;
+        if (state && state.returned_objects && state.returned_objects.join() === "__RETURNED__") {
+            state.__RETURNED__ = e.layer.toGeoJSON();
+            state.previous_data = {__RETURNED__: state.__RETURNED__};
+            window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
+                                       value: state.previous_data, dataType: "json"}, "*");
+        }
     });
-    """
+    """.replace("__RETURNED__", RETURNED_OBJECT)
 
 
 class InsetFrames(_Script):
