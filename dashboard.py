@@ -5,6 +5,7 @@ The page only: layout, widgets, state and the URL. Everything computed lives in 
 
 from __future__ import annotations
 
+import html
 import os
 from functools import partial
 from pathlib import Path
@@ -13,9 +14,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard_cache import FileKey, export_file, file_key, load_laureates, static_files
+from dashboard_cache import Dataset, FileKey, export_file, file_key, load_laureates, static_files
 from territoires.dataset import GEOCODED_PATH, DatasetError
-from territoires.departments import department_label
 from territoires.exports import export_basename
 from territoires.filters import (
     View,
@@ -134,45 +134,29 @@ def show_counts(selected: pd.DataFrame, everything: pd.DataFrame) -> None:
     cols[3].metric("Régions représentées", f"{part.regions} / {whole.regions}")
 
 
-# A Vega-Lite spec written once: altair would rebuild and validate it at every rerun.
-CHART_SPEC = {
-    "title": "Villes lauréates par région",
-    "mark": {"type": "bar", "tooltip": True},
-    "encoding": {
-        "x": {
-            "field": "Lauréates",
-            "type": "quantitative",
-            "title": "Villes lauréates",
-            "axis": {"tickMinStep": 1},
-        },
-        "y": {"field": "Région", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 220}},
-        "color": {
-            "field": "Territoire",
-            "type": "nominal",
-            "scale": {"domain": ["Métropole", "Outre-mer"], "range": [METROPOLE_COLOUR, OVERSEAS_COLOUR]},
-            "legend": {"orient": "bottom", "title": None},
-        },
-        # Overseas bars are also lighter, so that hue is not the only cue.
-        "opacity": {"field": "Territoire", "type": "nominal", "scale": {"range": [1, 0.7]}, "legend": None},
-    },
-}
+def region_bars(numbers: dict[str, int]) -> str:
+    """Laureates per region as HTML bars, most first: text a screen reader reads as a list, and no
+    chart library for the browser to load (Vega-Lite's was 0.4 s of the page's cold load)."""
+    rows = sorted((ref for ref in REGIONS if numbers[ref.code]), key=lambda ref: -numbers[ref.code])
+    most = max((numbers[ref.code] for ref in rows), default=1)
+    items = "".join(
+        f'<li class="{"overseas" if ref.overseas else "metropole"}"><span>{html.escape(ref.name)}</span>'
+        f'<span class="bar" style="width: {100 * numbers[ref.code] / most:.1f}%"></span>'
+        f"<span>{numbers[ref.code]}</span></li>"
+        for ref in rows
+    )
+    return (
+        '<p class="bars-title">Villes lauréates par région</p>'
+        f'<ul class="bars" aria-label="Villes lauréates par région">{items}</ul>'
+        '<p class="bars-legend"><span class="metropole"><span class="bar"></span>Métropole</span>'
+        '<span class="overseas"><span class="bar"></span>Outre-mer</span></p>'
+    )
 
 
 def show_chart(selected: pd.DataFrame) -> None:
     numbers = per_region(selected)
-    table = pd.DataFrame(
-        [
-            {
-                "Région": ref.name,
-                "Lauréates": numbers[ref.code],
-                "Territoire": "Outre-mer" if ref.overseas else "Métropole",
-            }
-            for ref in REGIONS
-            if numbers[ref.code]
-        ]
-    )
-    if not table.empty:
-        st.vega_lite_chart(table, CHART_SPEC, width="stretch")
+    if any(numbers.values()):
+        st.html(region_bars(numbers))
 
 
 def show_programme() -> None:
@@ -195,20 +179,19 @@ def show_programme() -> None:
     st.caption(f"Source : {SOURCE_TITLE}, {SOURCE_DATE}.")
 
 
-def show_table(selected: pd.DataFrame, total: int, view: View, key: FileKey) -> None:
+def show_table(selected: pd.DataFrame, dataset: Dataset, view: View, key: FileKey) -> None:
     st.header("Liste des villes lauréates")
     st.caption(
-        f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {total}. Cliquez un en-tête pour trier."
+        f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {len(dataset.laureates)}. "
+        "Cliquez un en-tête pour trier."
     )
     st.dataframe(
-        selected[["town", "department_code", "region", "insee_code", "latitude", "longitude", "note"]].assign(
-            department_code=selected["department_code"].map(department_label)
-        ),
+        dataset.table.take(dataset.laureates.index.get_indexer(selected.index)),
         hide_index=True,
         width="stretch",
         column_config={
             "town": st.column_config.TextColumn("Ville"),
-            "department_code": st.column_config.TextColumn("Département"),
+            "department": st.column_config.TextColumn("Département"),
             "region": st.column_config.TextColumn("Région"),
             "insee_code": st.column_config.TextColumn("Code INSEE"),
             "latitude": st.column_config.NumberColumn("Latitude", format="%.6f"),
@@ -253,7 +236,20 @@ def show_about(everything: pd.DataFrame, key: FileKey) -> None:
 # Streamlit's page says lang="en"; the whole page is French, and screen readers read by this.
 SET_LANGUAGE = '<script>document.documentElement.lang = "fr";</script>'
 # Streamlit draws captions at 60 % opacity, 3.9:1 on white: under the 4.5:1 small text needs (RGAA 3.2).
-PAGE_CSS = '<style>[data-testid="stCaptionContainer"] { opacity: 0.75; }</style>'
+# The bars: overseas ones dashed, as their markers are, so that colour is not the only cue.
+PAGE_CSS = f"""<style>
+[data-testid="stCaptionContainer"] {{ opacity: 0.75; }}
+.bars-title {{ font-weight: 600; margin: 0 0 0.5rem; }}
+.bars {{ list-style: none; padding: 0; margin: 0; display: grid;
+         grid-template-columns: max-content 1fr max-content; gap: 0.25rem 0.5rem; align-items: center; }}
+.bars li {{ display: contents; }}
+.bars .bar, .bars-legend .bar {{ height: 0.9rem; min-width: 2px; }}
+.metropole .bar {{ background: {METROPOLE_COLOUR}; }}
+.overseas .bar {{ background: {OVERSEAS_COLOUR}; background-clip: content-box; padding: 1px;
+                  border: 1px dashed {OVERSEAS_COLOUR}; box-sizing: border-box; }}
+.bars-legend {{ display: flex; gap: 1rem; font-size: 0.875rem; margin: 0.5rem 0 1rem; }}
+.bars-legend .bar {{ display: inline-block; width: 1.5rem; margin-right: 0.35rem; vertical-align: middle; }}
+</style>"""
 
 
 def main() -> None:
@@ -263,8 +259,8 @@ def main() -> None:
     st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
     key = file_key(DATA_PATH)
     try:
-        everything = load_laureates(*key)
-        st.session_state.last_good = everything
+        dataset = load_laureates(*key)
+        st.session_state.last_good = dataset
     except DatasetError as err:
         problem = as_markdown_text(err.message)
         if "last_good" not in st.session_state:
@@ -275,7 +271,8 @@ def main() -> None:
             f"Le fichier de données modifié ne peut pas être lu ; la carte montre sa version précédente.\n\n{problem}",
             icon="⚠️",
         )
-        everything = st.session_state.last_good
+        dataset = st.session_state.last_good
+    everything = dataset.laureates
     region_counts = per_region(everything)
     with_laureates = {code for code, n in region_counts.items() if n}
     init_view_from_url(with_laureates)
@@ -314,7 +311,7 @@ def main() -> None:
     with side_col:
         show_chart(selected)
         show_programme()
-    show_table(selected, len(everything), view, key)
+    show_table(selected, dataset, view, key)
     show_about(everything, key)
 
 

@@ -7,12 +7,15 @@ at every rerun; here that happens once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from territoires.assets import ensure_leaflet, publish
 from territoires.dataset import read_geocoded
+from territoires.departments import department_label
 from territoires.exports import to_csv_bytes, to_geojson_bytes
 from territoires.filters import View, Zone, select
 from territoires.mapping import outlines_geojson, selected_outlines_json, with_markers
@@ -29,11 +32,22 @@ def static_files() -> str:
     return publish("regions", ".json", outlines_geojson())
 
 
+# The table's columns; `department` is the department's name and code.
+TABLE_COLUMNS = ["town", "department", "region", "insee_code", "latitude", "longitude", "note"]
+
+
+class Dataset(NamedTuple):
+    laureates: pd.DataFrame  # with their markers (`with_markers`)
+    table: pa.Table  # TABLE_COLUMNS of the same rows, in order: a view's table is a `take`, not a conversion
+
+
 # A resource, not data: shared as is by every session (nothing mutates it) instead of copied per rerun.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_laureates(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    """The dataset with its markers, read again only when the file changes (mtime and size are the key)."""
-    return with_markers(read_geocoded(Path(path)))
+def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
+    """The dataset, read again only when the file changes (mtime and size are the key)."""
+    laureates = with_markers(read_geocoded(Path(path)))
+    shown = laureates.assign(department=laureates["department_code"].map(department_label))
+    return Dataset(laureates, pa.Table.from_pandas(shown[TABLE_COLUMNS], preserve_index=False))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -42,7 +56,7 @@ def export_file(
 ) -> bytes:
     """A download of one view, made on the first click and kept: files follow the data file."""
     regions, zone, query = view
-    selected = select(load_laureates(path, mtime_ns, size), View(regions, Zone(zone), query))
+    selected = select(load_laureates(path, mtime_ns, size).laureates, View(regions, Zone(zone), query))
     return to_csv_bytes(selected) if kind == "csv" else to_geojson_bytes(selected)
 
 

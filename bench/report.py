@@ -11,8 +11,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.servers import APP_NAMES
+
 Stats = dict[str, float | int | None]
-APPS = ("floor", "naive", "dashboard")
 
 
 def stats(values: Sequence[float]) -> Stats:
@@ -114,7 +115,7 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
     scenario = results["config"]["scenario"]
 
     def row(label: str, cell: Any) -> list[str]:
-        return [label, *(cell(apps[name]) for name in APPS)]
+        return [label, *(cell(apps[name]) for name in APP_NAMES)]
 
     def crowd(key: str, fmt: Any) -> Any:
         return lambda a: fmt(a["concurrency"][key]) if a.get("concurrency") else "not run"
@@ -159,7 +160,7 @@ def text_table(results: dict[str, Any]) -> str:
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [header, *body]]
 
-    lines = render(["median (min–max)", *APPS], rows(results))
+    lines = render(["median (min–max)", *APP_NAMES], rows(results))
     lines += ["", *render(["dashboard target", "value", "limit", "ratio", ""], _targets_rows(results))]
     return "\n".join(lines)
 
@@ -179,7 +180,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"Chromium {m['chromium']}. Médiane (min–max) de {c['rounds']} répétitions après échauffement, "
         "applications prises tour à tour ; `make bench` pour mesurer à nouveau.",
         "",
-        *table(["", "floor", "naive", "dashboard"], rows(results)),
+        *table(["", *APP_NAMES], rows(results)),
         "",
         *table(["Objectif (dashboard)", "valeur", "limite", "rapport", ""], _targets_rows(results)),
     ]

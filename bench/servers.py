@@ -1,8 +1,8 @@
 """The three apps, each started by `streamlit run` on a free port of 127.0.0.1, served offline.
 
 Each runs through a generated wrapper in bench/.work/<app>/ (gitignored) that counts its runs,
-next to the static/ folder Streamlit serves at /app/static/: Leaflet for the reference apps, the
-project's own static/ (Leaflet and the outlines the dashboard publishes) for the dashboard.
+next to the static/ folder Streamlit serves at /app/static/: Leaflet for the naive and floor apps, the
+project's own static/ (Leaflet and the outlines the dashboard publishes) for the apps that draw its map.
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ from tests.e2e.harness import PROJECT_DIR, StreamlitServer, start_streamlit, sto
 BENCH_DIR = Path(__file__).resolve().parent
 WORK_DIR = BENCH_DIR / ".work"
 DATASET = PROJECT_DIR / "data" / "laureates_geocoded.csv"
-APP_NAMES = ("floor", "naive", "dashboard")
+APP_NAMES = ("floor", "map_only", "naive", "dashboard")
 SCRIPTS = {
     "floor": BENCH_DIR / "apps" / "floor.py",
+    "map_only": BENCH_DIR / "apps" / "map_only.py",
     "naive": BENCH_DIR / "apps" / "naive.py",
     "dashboard": PROJECT_DIR / "dashboard.py",
 }
+# Apps that draw the dashboard's map, served from the project's static/ (Leaflet and the outlines).
+PROJECT_STATIC = ("map_only", "dashboard")
 ENV = {
     "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true",
     "CARTE_LAUREATES_CSV": str(DATASET),  # whatever the caller's environment says
@@ -69,7 +72,7 @@ def prepare(name: str) -> tuple[Path, Path]:
     folder = WORK_DIR / name
     folder.mkdir(parents=True, exist_ok=True)
     static = folder / "static"
-    if name == "dashboard":
+    if name in PROJECT_STATIC:
         ensure_leaflet()
         if not static.is_symlink():
             static.symlink_to(STATIC_DIR, target_is_directory=True)

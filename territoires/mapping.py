@@ -15,7 +15,7 @@ from functools import cache
 import folium
 import pandas as pd
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -153,15 +153,34 @@ def laureates_geojson(laureates: pd.DataFrame) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(laureates["marker_json"]) + "]}"
 
 
-class _RenderedScript(Element):
-    """Script text already rendered. branca wraps rendered scripts in Element(text), which compiles
-    the text as a Jinja template: slow for the outlines' 100 KB, and a template injection for data."""
+class _Rendered(Element):
+    """Script or style text already rendered. branca wraps rendered text in Element(text), which
+    compiles it as a Jinja template at every rerun: slow, and a template injection for data."""
 
     _template = Template("{{ this.text }}")
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+class _Map(folium.Map):
+    """folium.Map, rendered as branca's MacroElement.render does but with its parts as `_Rendered`."""
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement.render
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a map is rendered within its figure"
+        assert not self.includes, "folium's class includes are not rendered here"
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Rendered(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 class _Script(MacroElement):
@@ -184,7 +203,7 @@ class _Script(MacroElement):
         figure = self.get_root()
         assert isinstance(figure, Figure), "a map script is rendered within its figure"
         script = self._template.module.script(self, kwargs)
-        figure.script.add_child(_RenderedScript(script), name=self.get_name())
+        figure.script.add_child(_Rendered(script), name=self.get_name())
 
 
 # What st_folium returns: the region clicked, nothing on pans and zooms (they cause no rerun).
@@ -358,7 +377,7 @@ class SelectedRegions(_Script):
     """
 
 
-MAP_CSS = """
+_MAP_STYLE = with_palette("""
 <style>
 .leaflet-container { background: __BACKGROUND__; font: 14px/1.4 system-ui, sans-serif; }
 .inset-label { color: __TEXT__; font-size: 12px; font-weight: 600; white-space: nowrap; }
@@ -372,7 +391,7 @@ MAP_CSS = """
 .laureate-popup dt { color: __TEXT__; } .laureate-popup dd { margin: 0; }
 .laureate-popup p { margin: 4px 0; }
 </style>
-"""
+""")
 
 
 def _legend_html() -> str:
@@ -471,7 +490,7 @@ def base_map(outlines_url: str, per_region: dict[str, int]) -> folium.Map:
     `outlines_url` serves `outlines_geojson()`; `per_region` gives the outlines' tooltips.
     """
     west, south, east, north = whole_map_bounds()
-    fmap = folium.Map(
+    fmap = _Map(
         location=((south + north) / 2, (west + east) / 2),
         zoom_start=5,
         tiles=None,
@@ -485,7 +504,7 @@ def base_map(outlines_url: str, per_region: dict[str, int]) -> folium.Map:
     fmap.default_css = [("leaflet_css", f"{LEAFLET_URL_PATH}/leaflet.css")]
     root = fmap.get_root()
     assert isinstance(root, Figure)
-    root.header.add_child(Element(with_palette(MAP_CSS)), name="map_css")
+    root.header.add_child(_Rendered(_MAP_STYLE), name="map_css")
     fmap.add_child(RegionLayer(to_safe_json({"url": outlines_url, "labels": region_labels(per_region)})))
     fmap.add_child(InsetFrames(_insets_json()))
     fmap.add_child(Legend(to_safe_json(_legend_html())))

@@ -109,3 +109,26 @@ def test_markup_in_the_url_is_shown_as_text(open_app: Callable[..., AppTest]) ->
     source = app.info[0].value
     assert "<img src=x onerror=alert(1)>" in displayed(source)  # what the reader sees...
     assert not re.search(r"(?<!\\)[<>*]", source)  # ...because markdown gets each of them escaped
+
+
+def bars(app: AppTest) -> list[tuple[str, str, int]]:
+    """The per-region bars: (region, metropole or overseas, count), top to bottom."""
+    bodies = [element.proto.body for element in app.get("html") if 'class="bars"' in element.proto.body]
+    assert len(bodies) == 1, f"{len(bodies)} bar charts"
+    rows = re.findall(
+        r'<li class="(\w+)"><span>([^<]*)</span><span class="bar"[^>]*></span><span>(\d+)</span>', bodies[0]
+    )
+    return [(name, kind, int(count)) for kind, name, count in rows]
+
+
+def test_bars_follow_the_selection_most_first(open_app: Callable[..., AppTest]) -> None:
+    app = open_app()
+    everything = bars(app)
+    assert len(everything) == 18
+    assert sum(n for _, _, n in everything) == 55
+    assert everything[0] == ("Grand Est", "metropole", 15)
+    assert [n for _, _, n in everything] == sorted((n for _, _, n in everything), reverse=True)
+    app.multiselect(key="regions").select("53").select("04").run()
+    assert bars(app) == [("Bretagne", "metropole", 4), ("La Réunion", "overseas", 2)]
+    app.text_input(key="q").input("aucune ville de ce nom").run()
+    assert not [element for element in app.get("html") if 'class="bars"' in element.proto.body]

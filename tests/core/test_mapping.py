@@ -149,4 +149,5 @@ def test_jinja_syntax_in_data_is_never_evaluated(laureates: pd.DataFrame) -> Non
 
 
 def test_every_colour_placeholder_is_filled(whole_map: str) -> None:
-    assert not re.search(r"__[A-Z_]+__", whole_map)
+    # __GLOBAL_DATA__ is no placeholder: streamlit-folium's state, which a region click updates.
+    assert set(re.findall(r"__[A-Z_]+__", whole_map)) <= {"__GLOBAL_DATA__"}

@@ -187,7 +187,9 @@ def test_screenshot_of_the_dashboard(page: Page) -> None:
     open_dashboard(page)
     wait_for_app_idle(page)
     wait_for_map_still(page)
-    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    expect(
+        page.get_by_role("list", name="Villes lauréates par région").get_by_role("listitem")
+    ).to_have_count(18)
     expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
     assert page.locator(MAP_IFRAME).is_visible()
     SCREENSHOT.parent.mkdir(exist_ok=True)
