@@ -289,6 +289,8 @@ class Legend(_Script):
         map.attributionControl.addAttribution(
             "Contours : IGN Admin Express COG 2018 (Licence Ouverte), Natural Earth");
         document.documentElement.lang = "fr";  // the map's own document, inside streamlit-folium's frame
+        // The frame's accessible name; Streamlit names it after the component, "streamlit_folium.st_folium".
+        if (window.frameElement) { window.frameElement.title = "Carte des villes lauréates"; }
         var container = map.getContainer();
         container.setAttribute("role", "region");
         container.setAttribute("aria-label",

@@ -28,7 +28,7 @@ from tests.browser import CHROMIUM_ARGS, chromium_path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[data-testid="stCustomComponentV1"]'  # the page's only component
 MARKER_SELECTOR = "path.laureate"
 POLL_S = 0.1
 

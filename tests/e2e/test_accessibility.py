@@ -204,10 +204,17 @@ def test_french_language_heading_outline_and_names(page: Page) -> None:
     skipped = [(a, b) for a, b in itertools.pairwise(headings) if b[0] > a[0] + 1]
     assert not skipped, f"Heading levels skipped: {skipped}"
 
+    expect(page.locator(MAP_IFRAME)).to_have_attribute("title", "Carte des villes lauréates")
     the_map = map_frame(page).get_by_role("region", name=re.compile("^Carte des villes lauréates"))
     expect(the_map).to_have_count(1)
     expect(the_map).to_have_attribute("aria-label", re.compile("liste complète suit dans le tableau"))
     expect(page.get_by_text(re.compile(r"^55 ville\(s\) lauréate\(s\) affichée\(s\) sur 55"))).to_be_visible()
+
+    page.locator('[data-testid="stMultiSelect"] input').click()  # a rerun keeps the frame's name
+    page.keyboard.type("Bretag")
+    page.keyboard.press("Enter")
+    wait_for_markers(page, 4)
+    expect(page.locator(MAP_IFRAME)).to_have_attribute("title", "Carte des villes lauréates")
 
 
 @pytest.fixture
