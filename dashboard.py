@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard_cache import Dataset, FileKey, export_file, file_key, load_laureates, static_files
+from dashboard_cache import Dataset, export_file, file_key, load_laureates, static_files
 from territoires.dataset import GEOCODED_PATH, DatasetError
 from territoires.exports import export_basename
 from territoires.filters import (
@@ -179,7 +179,7 @@ def show_programme() -> None:
     st.caption(f"Source : {SOURCE_TITLE}, {SOURCE_DATE}.")
 
 
-def show_table(selected: pd.DataFrame, dataset: Dataset, view: View, key: FileKey) -> None:
+def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
     st.header("Liste des villes lauréates")
     st.caption(
         f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {len(dataset.laureates)}. "
@@ -205,7 +205,7 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View, key: FileKe
     for column, (label, kind, mime) in zip(st.columns(2), DOWNLOADS, strict=True):
         column.download_button(
             f"Télécharger la sélection ({label})",
-            partial(export_file, *key, as_tuple, kind),
+            partial(export_file, *dataset.key, as_tuple, kind),
             f"{name}.{kind}",
             mime,
             on_click="ignore",
@@ -213,13 +213,13 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View, key: FileKe
         )
 
 
-def show_about(everything: pd.DataFrame, key: FileKey) -> None:
+def show_about(dataset: Dataset) -> None:
     with st.expander("À propos de cette carte"):
         st.markdown(
             "**Au cœur des territoires** est le programme du Conservatoire national des arts et métiers "
             "(Cnam) qui ouvre des espaces d'accès à la formation dans des villes moyennes, en partenariat "
             "avec le programme national Action Cœur de Ville. Le 26 septembre 2019, le Cnam a annoncé les "
-            f"{len(everything)} villes lauréates de la première vague.\n\n"
+            f"{len(dataset.laureates)} villes lauréates de la première vague.\n\n"
             "**Sources.** Liste des villes et chiffres : communiqué de presse du Cnam du 26 septembre 2019. "
             "Codes INSEE : Code officiel géographique, via le paquet @etalab/decoupage-administratif (MIT). "
             "Contours des régions : IGN Admin Express COG 2018 via gregoiredavid/france-geojson "
@@ -229,7 +229,7 @@ def show_about(everything: pd.DataFrame, key: FileKey) -> None:
             "région. Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
             "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
             f"**Mise à jour.** Données de la première vague (annonce du 26 septembre 2019) ; "
-            f"fichier {DATA_PATH.name} du {pd.Timestamp(key[1], unit='ns'):%d/%m/%Y}."
+            f"fichier {DATA_PATH.name} du {pd.Timestamp(dataset.key[1], unit='ns'):%d/%m/%Y}."
         )
 
 
@@ -257,9 +257,8 @@ def main() -> None:
     st.html(SET_LANGUAGE + PAGE_CSS, unsafe_allow_javascript=True)
     st.title("Au cœur des territoires : la carte des villes lauréates")
     st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
-    key = file_key(DATA_PATH)
     try:
-        dataset = load_laureates(*key)
+        dataset = load_laureates(*file_key(DATA_PATH))
         st.session_state.last_good = dataset
     except DatasetError as err:
         problem = as_markdown_text(err.message)
@@ -311,8 +310,8 @@ def main() -> None:
     with side_col:
         show_chart(selected)
         show_programme()
-    show_table(selected, dataset, view, key)
-    show_about(everything, key)
+    show_table(selected, dataset, view)
+    show_about(dataset)
 
 
 main()

@@ -37,6 +37,7 @@ TABLE_COLUMNS = ["town", "department", "region", "insee_code", "latitude", "long
 
 
 class Dataset(NamedTuple):
+    key: FileKey  # of the file it was read from: what downloads and the date shown refer to
     laureates: pd.DataFrame  # with their markers (`with_markers`)
     table: pa.Table  # TABLE_COLUMNS of the same rows, in order: a view's table is a `take`, not a conversion
 
@@ -47,7 +48,9 @@ def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
     """The dataset, read again only when the file changes (mtime and size are the key)."""
     laureates = with_markers(read_geocoded(Path(path)))
     shown = laureates.assign(department=laureates["department_code"].map(department_label))
-    return Dataset(laureates, pa.Table.from_pandas(shown[TABLE_COLUMNS], preserve_index=False))
+    return Dataset(
+        (path, mtime_ns, size), laureates, pa.Table.from_pandas(shown[TABLE_COLUMNS], preserve_index=False)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -44,10 +44,16 @@ def test_a_valid_new_file_is_picked_up_on_the_next_rerun(
     assert not app.warning
 
 
+def about_text(app: AppTest) -> str:
+    (text,) = [element.value for element in app.markdown if "Mise à jour" in element.value]
+    return text
+
+
 def test_a_broken_new_file_leaves_the_last_good_data_with_a_warning(
     live_file: Path, open_app: Callable[..., AppTest]
 ) -> None:
     app = open_app()
+    about = about_text(app)
     replace(live_file, BAD / "duplicate_rows.csv")
     app.run()
     assert not app.exception
@@ -60,6 +66,7 @@ def test_a_broken_new_file_leaves_the_last_good_data_with_a_warning(
     app.run()
     assert metrics(app)["Villes lauréates"] == "55 / 55"
     assert "fichier introuvable" in displayed(app.warning[0].value)
+    assert about_text(app) == about  # the date of the data shown, not of the missing file
     replace(live_file, GEOCODED_PATH)
     app.run()
     assert not app.warning
