@@ -6,10 +6,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from branca.element import Figure
 from streamlit_folium import generate_leaflet_string
 
 from territoires.filters import View, per_region, select
 from territoires.mapping import (
+    _Rendered,
     base_map,
     display_outlines,
     laureates_geojson,
@@ -146,6 +148,13 @@ def test_jinja_syntax_in_data_is_never_evaluated(laureates: pd.DataFrame) -> Non
     assert "A49B" not in html
     markers = embedded_collections(html)[-1]
     assert markers["features"][0]["properties"]["town"] == "A{{ 7*7 }}B {% if true %}C{% endif %}"
+
+
+def test_rendered_text_is_never_compiled_as_a_template() -> None:
+    """branca wraps rendered text in Element(text), a Jinja template: `_Rendered` must not."""
+    figure = Figure()
+    figure.script.add_child(_Rendered("A{{ 7*7 }}B {% if true %}C{% endif %}"))
+    assert "A{{ 7*7 }}B {% if true %}C{% endif %}" in figure.render()
 
 
 def test_every_colour_placeholder_is_filled(whole_map: str) -> None:
