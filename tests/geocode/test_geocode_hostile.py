@@ -15,7 +15,7 @@ import pytest
 
 from geocode.cli import main
 from territoires import PROJECT_DIR
-from territoires.dataset import LAUREATES_PATH
+from territoires.dataset import LAUREATES_PATH, read_laureates
 from tests.corpus import ACCEPTED, BAD, REFUSED, write_many_rows
 from tests.geocode.geocode_support import FakeService, online_args, write_subset
 
@@ -50,6 +50,8 @@ def test_broken_file_is_refused_and_nothing_is_touched(
     assert run_offline(BAD / name, output, cache) == 2
     err = capsys.readouterr().err
     assert name in err
+    for part in REFUSED[name]:  # the line and the fault, as the dashboard says them
+        assert part in err
     assert "Traceback" not in err
     assert output.read_bytes() == PREVIOUS_OUTPUT
     assert cache.read_bytes() == PREVIOUS_CACHE
@@ -59,7 +61,9 @@ def test_broken_file_is_refused_and_nothing_is_touched(
 def test_odd_but_valid_facts_are_geocoded(name: str, previous: tuple[Path, Path]) -> None:
     output, cache = previous
     assert run_offline(BAD / name, output, cache) == 0
-    assert output.read_bytes() != PREVIOUS_OUTPUT
+    with output.open(encoding="utf-8", newline="") as written:
+        rows = list(csv.DictReader(written))
+    assert len(rows) == (ACCEPTED[name] if name in ACCEPTED else len(read_laureates(BAD / name)))
 
 
 def test_ten_thousand_rows_with_one_bad_line_are_refused_naming_it(
