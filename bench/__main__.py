@@ -1,7 +1,8 @@
-"""`python -m bench`: the dashboard against a bare Streamlit page (floor) and the usual streamlit-folium
-app (naive), in headless Chromium, all three served offline on 127.0.0.1 (README: Performance).
+"""`python -m bench`: the dashboard against a bare Streamlit page (floor), that page plus the dashboard's
+map (map_only) and the usual streamlit-folium app (naive), in headless Chromium, all four served
+offline on 127.0.0.1 (README: Performance).
 
-Rounds take the apps in turn (floor, naive, dashboard, floor, …) so that the machine's drift hits
+Rounds take the apps in turn (floor, map_only, naive, dashboard, floor, …) so that the machine's drift hits
 all alike. A round is a fresh browser context per app: a cold load, one region added then removed,
 one pan or zoom, a click on a region (dashboard). Then scenario sessions (one load, ten changes,
 five pans and zooms) count script runs; then concurrent sessions; AppTest times warm reruns.
@@ -22,6 +23,7 @@ from playwright.sync_api import sync_playwright
 
 from bench import report
 from bench.concurrency import Crowd, run_crowd
+from bench.counting import Runs
 from bench.measure import Session, run_session
 from bench.scenario import FILTER_PLAN, GESTURES, QUICK_FILTER_PLAN, QUICK_GESTURES, REGIONS, plan
 from bench.servers import APP_NAMES, BENCH_DIR, App, running_apps
@@ -89,7 +91,7 @@ def browser_rounds(apps: dict[str, App], quick: bool, rounds: int) -> tuple[dict
     return measured, scenarios, chromium
 
 
-def summarise(name: str, measured: list[Session], scenarios: list[Session], app: App) -> dict[str, Any]:
+def summarise(name: str, measured: list[Session], scenarios: list[Session], runs: Runs) -> dict[str, Any]:
     every = measured + [s for s in scenarios if s not in measured]
     load = [s.payload_load for s in every if s.payload_load]
     per_change = [p for s in every for p in s.payload_filters]
@@ -102,7 +104,7 @@ def summarise(name: str, measured: list[Session], scenarios: list[Session], app:
         "reruns_per_change": report.stats([s.runs_filters / len(s.filter_ms) for s in every if s.runs_filters is not None and s.filter_ms]),
         "reruns_per_gesture": report.stats(per_gesture),
         "reruns_scenario": report.stats([(s.runs_load or 0) + (s.runs_filters or 0) + (s.runs_gestures or 0) for s in scenarios]),
-        "server_run_ms": report.stats(list(app.runs().durations_ms)),
+        "server_run_ms": report.stats(list(runs.durations_ms)),
         "payload_load_bytes": {key: report.stats([p.as_dict()[key] for p in load]) for key in ("total_bytes", "ws_bytes", "ws_map_bytes", "map_http_bytes")},
         "payload_filter_bytes": {key: report.stats([p.as_dict()[key] for p in per_change]) for key in ("total_bytes", "ws_bytes", "ws_map_bytes", "map_http_bytes")},
         "map_http_files_at_load": sorted(set(load[0].map_http_files)) if load else [],
@@ -122,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     with running_apps() as apps:
         print(f"Apps up: {', '.join(f'{n} {a.url}' for n, a in apps.items())}", flush=True)
         measured, scenarios, chromium = browser_rounds(apps, quick, rounds)
+        runs = {name: app.runs() for name, app in apps.items()}  # before the concurrent sessions add theirs
         machine = report.machine(chromium)
         crowds: dict[str, Crowd] = {}
         for name in args.crowd_apps:
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, crowd in crowds.items():
             time.sleep(max(0.0, crowd.closed_at + rss_wait - time.monotonic()))
             rss_after[name] = apps[name].rss_kb()
-        summaries = {name: summarise(name, measured[name], scenarios[name], apps[name]) for name in APP_NAMES}
+        summaries = {name: summarise(name, measured[name], scenarios[name], runs[name]) for name in APP_NAMES}
     warm = json.loads(apptest.stdout) if apptest.returncode == 0 else {}
     for name, summary in summaries.items():
         summary["warm_rerun_ms"] = report.stats(warm.get(name, []))

@@ -48,7 +48,6 @@ def machine(chromium: str) -> dict[str, Any]:
         "playwright": version("playwright"),
         "chromium": chromium,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "load_average_at_start": list(os.getloadavg()),
     }
 
 

@@ -1,4 +1,4 @@
-"""The three apps, each started by `streamlit run` on a free port of 127.0.0.1, served offline.
+"""The apps, each started by `streamlit run` on a free port of 127.0.0.1, served offline.
 
 Each runs through a generated wrapper in bench/.work/<app>/ (gitignored) that counts its runs,
 next to the static/ folder Streamlit serves at /app/static/: Leaflet for the naive and floor apps, the
@@ -8,7 +8,6 @@ project's own static/ (Leaflet and the outlines the dashboard publishes) for the
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -108,7 +107,4 @@ def running_apps(names: tuple[str, ...] = APP_NAMES) -> Iterator[dict[str, App]]
         yield apps
     finally:
         for app in apps.values():
-            stop_streamlit(app.server)
-        if os.environ.get("BENCH_KEEP_LOGS") != "1":
-            for app in apps.values():
-                app.server.log_path.unlink(missing_ok=True)
+            stop_streamlit(app.server)  # which also deletes the server's log
