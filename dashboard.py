@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from dashboard_cache import Dataset, export_file, file_key, load_laureates, static_files
 from territoires.dataset import GEOCODED_PATH, DatasetError
-from territoires.exports import export_basename
+from territoires.exports import EXPORTS, export_basename
 from territoires.filters import (
     View,
     Zone,
@@ -40,8 +40,6 @@ from territoires.regions import BY_CODE, REGIONS
 
 DATA_PATH = Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))
 MAP_KEY = "carte"
-# Label, file extension (also the kind export_file makes) and media type of each download.
-DOWNLOADS = (("CSV", "csv", "text/csv"), ("GeoJSON", "geojson", "application/geo+json"))
 
 st.set_page_config(
     page_title="Au cœur des territoires — carte des villes lauréates",
@@ -202,7 +200,7 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
     name = export_basename(view)
     as_tuple = (view.regions, view.zone.value, view.query)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
-    for column, (label, kind, mime) in zip(st.columns(2), DOWNLOADS, strict=True):
+    for column, (kind, (label, mime, _)) in zip(st.columns(len(EXPORTS)), EXPORTS.items(), strict=True):
         column.download_button(
             f"Télécharger la sélection ({label})",
             partial(export_file, *dataset.key, as_tuple, kind),

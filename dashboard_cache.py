@@ -16,7 +16,7 @@ import streamlit as st
 from territoires.assets import ensure_leaflet, publish
 from territoires.dataset import read_geocoded
 from territoires.departments import department_label
-from territoires.exports import to_csv_bytes, to_geojson_bytes
+from territoires.exports import EXPORTS
 from territoires.filters import View, Zone, select
 from territoires.mapping import outlines_geojson, selected_outlines_json, with_markers
 
@@ -60,7 +60,7 @@ def export_file(
     """A download of one view, made on the first click and kept: files follow the data file."""
     regions, zone, query = view
     selected = select(load_laureates(path, mtime_ns, size).laureates, View(regions, Zone(zone), query))
-    return to_csv_bytes(selected) if kind == "csv" else to_geojson_bytes(selected)
+    return EXPORTS[kind].make(selected)
 
 
 def file_key(path: Path) -> FileKey:

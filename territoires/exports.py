@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -55,3 +57,16 @@ def to_geojson_bytes(laureates: pd.DataFrame) -> bytes:
     ]
     collection = {"type": "FeatureCollection", "features": features}
     return json.dumps(collection, ensure_ascii=False, indent=1, default=int).encode("utf-8")
+
+
+class Export(NamedTuple):
+    label: str
+    mime: str
+    make: Callable[[pd.DataFrame], bytes]
+
+
+# Each download, by its file extension.
+EXPORTS = {
+    "csv": Export("CSV", "text/csv", to_csv_bytes),
+    "geojson": Export("GeoJSON", "application/geo+json", to_geojson_bytes),
+}
