@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard_cache import Dataset, export_file, file_key, load_laureates, static_files
+from dashboard_cache import TABLE_COLUMNS, Dataset, export_file, file_key, load_laureates, static_files
 from territoires.dataset import GEOCODED_PATH, DatasetError
 from territoires.exports import EXPORTS, export_basename
 from territoires.filters import (
@@ -187,15 +187,7 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
         dataset.table.take(dataset.laureates.index.get_indexer(selected.index)),
         hide_index=True,
         width="stretch",
-        column_config={
-            "town": st.column_config.TextColumn("Ville"),
-            "department": st.column_config.TextColumn("Département"),
-            "region": st.column_config.TextColumn("Région"),
-            "insee_code": st.column_config.TextColumn("Code INSEE"),
-            "latitude": st.column_config.NumberColumn("Latitude", format="%.6f"),
-            "longitude": st.column_config.NumberColumn("Longitude", format="%.6f"),
-            "note": st.column_config.TextColumn("Note", width="large"),
-        },
+        column_config=TABLE_COLUMNS,
     )
     name = export_basename(view)
     as_tuple = (view.regions, view.zone.value, view.query)

@@ -32,8 +32,16 @@ def static_files() -> str:
     return publish("regions", ".json", outlines_geojson())
 
 
-# The table's columns; `department` is the department's name and code.
-TABLE_COLUMNS = ["town", "department", "region", "insee_code", "latitude", "longitude", "note"]
+# The table's columns, in order, with their headings; `department` is the department's name and code.
+TABLE_COLUMNS = {
+    "town": st.column_config.TextColumn("Ville"),
+    "department": st.column_config.TextColumn("Département"),
+    "region": st.column_config.TextColumn("Région"),
+    "insee_code": st.column_config.TextColumn("Code INSEE"),
+    "latitude": st.column_config.NumberColumn("Latitude", format="%.6f"),
+    "longitude": st.column_config.NumberColumn("Longitude", format="%.6f"),
+    "note": st.column_config.TextColumn("Note", width="large"),
+}
 
 
 class Dataset(NamedTuple):
@@ -49,7 +57,9 @@ def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
     laureates = with_markers(read_geocoded(Path(path)))
     shown = laureates.assign(department=laureates["department_code"].map(department_label))
     return Dataset(
-        (path, mtime_ns, size), laureates, pa.Table.from_pandas(shown[TABLE_COLUMNS], preserve_index=False)
+        (path, mtime_ns, size),
+        laureates,
+        pa.Table.from_pandas(shown[list(TABLE_COLUMNS)], preserve_index=False),
     )
 
 
