@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from shapely.geometry import Point
 
 from geocode.providers import Place, PlaceGeocoder
 from geocode.storage import Answer, AnswerCache
-from territoires.dataset import FACT_COLUMNS, GEOCODED_COLUMNS
+from territoires.dataset import FACT_COLUMNS, geocoded_csv_text
 from territoires.regions import region_outlines
 
 MAX_RETRY_AFTER_SECONDS = 30.0  # a longer Retry-After is reported rather than waited for
@@ -150,12 +148,11 @@ def geocode_places(
 
 def geocoded_csv(table: pd.DataFrame, outcomes: Iterable[Outcome], provider: str) -> str:
     """The rows that have an answer, in input order, as the text of data/laureates_geocoded.csv."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(GEOCODED_COLUMNS)
-    for outcome in outcomes:
-        if answer := outcome.answer:
-            facts = [table.at[outcome.place.line, column] for column in FACT_COLUMNS]
-            coordinates = [f"{answer.latitude:.6f}", f"{answer.longitude:.6f}"]
-            writer.writerow([*facts, *coordinates, provider, answer.matched_name])
-    return buffer.getvalue()
+    answered = [(outcome.place.line, answer) for outcome in outcomes if (answer := outcome.answer)]
+    rows = table.loc[[line for line, _ in answered], list(FACT_COLUMNS)].assign(
+        latitude=[answer.latitude for _, answer in answered],
+        longitude=[answer.longitude for _, answer in answered],
+        provider=provider,
+        matched_name=[answer.matched_name for _, answer in answered],
+    )
+    return geocoded_csv_text(rows)

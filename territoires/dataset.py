@@ -36,6 +36,17 @@ FACT_COLUMNS: tuple[str, ...] = (
 GEO_COLUMNS: tuple[str, ...] = ("latitude", "longitude", "provider", "matched_name")
 GEOCODED_COLUMNS: tuple[str, ...] = FACT_COLUMNS + GEO_COLUMNS
 
+
+def geocoded_csv_text(rows: pd.DataFrame) -> str:
+    """Rows in the format of data/laureates_geocoded.csv: its columns in order, facts as their text
+    (`overseas` is "true" or "false"), coordinates to six decimals. The geocoder writes the file
+    with it and the dashboard's CSV download, so that both are always the same format."""
+    text: str = rows.loc[:, list(GEOCODED_COLUMNS)].to_csv(
+        index=False, lineterminator="\n", float_format="%.6f"
+    )
+    return text
+
+
 INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_SHOWN_PROBLEMS = 5

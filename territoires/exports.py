@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from territoires.dataset import GEOCODED_COLUMNS
+from territoires.dataset import GEOCODED_COLUMNS, geocoded_csv_text
 from territoires.filters import View, Zone
 from territoires.regions import BY_CODE
 
@@ -29,16 +29,10 @@ def export_basename(view: View) -> str:
     return "-".join(parts)
 
 
-def _as_file_table(laureates: pd.DataFrame) -> pd.DataFrame:
-    return laureates.loc[:, list(GEOCODED_COLUMNS)].assign(
-        overseas=laureates["overseas"].map({True: "true", False: "false"})
-    )
-
-
 def to_csv_bytes(laureates: pd.DataFrame) -> bytes:
     """Same columns and formats as data/laureates_geocoded.csv."""
-    text: str = _as_file_table(laureates).to_csv(index=False, lineterminator="\n", float_format="%.6f")
-    return text.encode("utf-8")
+    as_text = laureates.assign(overseas=laureates["overseas"].map({True: "true", False: "false"}))
+    return geocoded_csv_text(as_text).encode("utf-8")
 
 
 def to_geojson_bytes(laureates: pd.DataFrame) -> bytes:
