@@ -68,7 +68,12 @@ async def _change(page: Page, change: Change, app: str) -> float:
         await field_.click()
     if change.action == "add":
         await field_.fill(change.region)
-        await page.locator('[role="option"]').filter(has_text=change.region).first.wait_for()
+        option = page.locator('[role="option"]')
+        await option.filter(has_text=change.region).first.wait_for()
+        if await option.count() != 1:  # as bench.measure.prepare_change: Enter must pick that region
+            raise AssertionError(
+                f"Typing {change.region!r} leaves {await option.all_inner_texts()} as options"
+            )
     await page.evaluate(ARM_JS, want(app, change.after))
     await page.keyboard.press("Enter" if change.action == "add" else "Backspace")
     return await _measured(page)

@@ -68,6 +68,18 @@ def checked_page(context: BrowserContext, guard: NetworkGuard, errors: list[str]
     assert not errors, f"Errors in the page: {errors}"
 
 
+@contextlib.contextmanager
+def guarded_page(
+    browser: Browser, server: StreamlitServer, errors: list[str], **options: Any
+) -> Iterator[Page]:
+    """A checked page (see `checked_page`) in a context of its own on `server` (see `app_context`)."""
+    with (
+        app_context(browser, server, **options) as ctx,
+        checked_page(ctx, install_network_guard(ctx), errors) as tab,
+    ):
+        yield tab
+
+
 @pytest.fixture
 def context(browser: Browser, streamlit_app: StreamlitServer) -> Iterator[BrowserContext]:
     with app_context(browser, streamlit_app) as ctx:

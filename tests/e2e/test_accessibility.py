@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Frame, Locator, Page, ViewportSize, expect
 
-from tests.e2e.conftest import app_context, checked_page
+from tests.e2e.conftest import guarded_page
 from tests.e2e.harness import (
     MAP_IFRAME,
     MARKER_SELECTOR,
@@ -25,7 +25,6 @@ from tests.e2e.harness import (
     feature_point,
     focus_path,
     full_page_screenshot,
-    install_network_guard,
     map_document,
     map_frame,
     tab_until,
@@ -221,10 +220,8 @@ def test_french_language_heading_outline_and_names(page: Page) -> None:
 def phone(browser: Browser, streamlit_app: StreamlitServer, page_errors: list[str]) -> Iterator[Page]:
     """A guarded page in a phone-sized, touch, mobile context."""
     options = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-    with app_context(browser, streamlit_app, **options) as ctx:
-        guard = install_network_guard(ctx)
-        with checked_page(ctx, guard, page_errors) as tab:
-            yield tab
+    with guarded_page(browser, streamlit_app, page_errors, **options) as tab:
+        yield tab
 
 
 def within_phone_width(element: Locator) -> None:

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import app_context, checked_page
+from tests.e2e.conftest import guarded_page
 from tests.e2e.harness import (
     MARKER_SELECTOR,
     PROJECT_DIR,
     StreamlitServer,
     feature_point,
-    install_network_guard,
     map_document,
     map_frame,
     streamlit_server,
@@ -61,10 +60,8 @@ def hostile_app() -> Iterator[StreamlitServer]:
 @pytest.fixture
 def hostile_page(browser: Browser, hostile_app: StreamlitServer, page_errors: list[str]) -> Iterator[Page]:
     """A guarded page on the hostile data's server; any dialog (alert…) fails the test."""
-    with app_context(browser, hostile_app) as ctx:
-        guard = install_network_guard(ctx)
-        with checked_page(ctx, guard, page_errors) as tab:
-            yield tab
+    with guarded_page(browser, hostile_app, page_errors) as tab:
+        yield tab
 
 
 def test_hostile_strings_stay_text_everywhere(hostile_page: Page, tmp_path: Path) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +19,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from territoires import PROJECT_DIR
 from territoires.dataset import GEOCODED_PATH, LAUREATES_PATH
+
+# What the output file held before a run that must leave it alone.
+PREVIOUS_OUTPUT = b"region,town\nprevious,output\n"
 
 
 @dataclass(frozen=True)
@@ -174,3 +181,27 @@ def online_args(service: FakeService, tmp_path: Path, *extra: str) -> list[str]:
         "2",
         *extra,
     ]
+
+
+def signalled_mid_run(service: FakeService, args: list[str], sig: signal.Signals) -> tuple[int, str]:
+    """`python -m geocode args` sent `sig` while the service handles its third request: the exit code
+    and what it wrote to stderr. After a SIGKILL the handler waits for the process to be gone, so that
+    no answer reaches it."""
+    started: list[subprocess.Popen[str]] = []
+
+    def signal_during_the_third_request(count: int) -> None:
+        if count == 3:
+            started[0].send_signal(sig)
+            if sig is signal.SIGKILL:
+                started[0].wait(timeout=30)
+
+    service.on_request = signal_during_the_third_request
+    process = subprocess.Popen(
+        [sys.executable, "-m", "geocode", *args], cwd=PROJECT_DIR, stderr=subprocess.PIPE, text=True
+    )
+    started.append(process)
+    try:
+        _, err = process.communicate(timeout=60)
+    finally:
+        service.on_request = None
+    return process.returncode, err

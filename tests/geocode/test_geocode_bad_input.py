@@ -12,8 +12,7 @@ import pytest
 from geocode.cli import main
 from territoires import PROJECT_DIR
 from territoires.dataset import LAUREATES_PATH
-
-PREVIOUS = b"region,town\nprevious,output\n"
+from tests.geocode.geocode_support import PREVIOUS_OUTPUT
 
 
 def edited(replace: tuple[str, str] = ("", ""), drop_column: str | None = None) -> Callable[[str], str]:
@@ -72,7 +71,7 @@ def test_bad_input_names_file_line_and_column_and_leaves_output_intact(
     source = tmp_path / "laureates.csv"
     source.write_text(edit(LAUREATES_PATH.read_text(encoding="utf-8")), encoding="utf-8")
     output = tmp_path / "out.csv"
-    output.write_bytes(PREVIOUS)
+    output.write_bytes(PREVIOUS_OUTPUT)
 
     code = main(["--input", str(source), "--output", str(output), "--cache", str(tmp_path / "c.json")])
 
@@ -80,13 +79,13 @@ def test_bad_input_names_file_line_and_column_and_leaves_output_intact(
     err = capsys.readouterr().err
     assert err.startswith(f"{source} — {expected}")
     assert err.count("\n") == 1
-    assert output.read_bytes() == PREVIOUS
+    assert output.read_bytes() == PREVIOUS_OUTPUT
     assert not (tmp_path / "c.json").exists()
 
 
 def test_missing_input_file_exits_2_without_traceback(tmp_path: Path) -> None:
     output = tmp_path / "out.csv"
-    output.write_bytes(PREVIOUS)
+    output.write_bytes(PREVIOUS_OUTPUT)
     missing = tmp_path / "absent.csv"
 
     result = subprocess.run(
@@ -99,7 +98,7 @@ def test_missing_input_file_exits_2_without_traceback(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert result.stderr == f"{missing} — fichier introuvable. Vérifiez le chemin.\n"
-    assert output.read_bytes() == PREVIOUS
+    assert output.read_bytes() == PREVIOUS_OUTPUT
 
 
 def test_unwritable_output_is_reported_with_its_path_and_exit_1(

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from geocode.cli import main
-from territoires import PROJECT_DIR
 from territoires.dataset import LAUREATES_PATH
-from tests.geocode.geocode_support import FakeService, online_args, write_subset
+from tests.geocode.geocode_support import FakeService, online_args, signalled_mid_run, write_subset
 
 
 def test_interrupted_run_says_so_and_the_rerun_resumes_from_the_cache(
@@ -22,26 +19,14 @@ def test_interrupted_run_says_so_and_the_rerun_resumes_from_the_cache(
     towns = ["Colmar", "Saverne", "Verdun", "Vittel"]
     subset = write_subset(tmp_path / "laureates.csv", towns)
     args = [*online_args(ban_service, tmp_path), "--input", str(subset)]
-    started: list[subprocess.Popen[str]] = []
+    code, err = signalled_mid_run(ban_service, args, signal.SIGINT)
 
-    def press_ctrl_c_during_the_third_request(count: int) -> None:
-        if count == 3:
-            started[0].send_signal(signal.SIGINT)
-
-    ban_service.on_request = press_ctrl_c_during_the_third_request
-    process = subprocess.Popen(
-        [sys.executable, "-m", "geocode", *args], cwd=PROJECT_DIR, stderr=subprocess.PIPE, text=True
-    )
-    started.append(process)
-    _, err = process.communicate(timeout=60)
-
-    assert process.returncode == 130
+    assert code == 130
     assert "Interrompu. Les villes déjà résolues sont dans le cache" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
     assert ban_service.requested_places() == ["Colmar", "Saverne", "Verdun"]
 
-    ban_service.on_request = None
     assert main(args) == 0
 
     assert ban_service.requested_places()[3:] == ["Verdun", "Vittel"]

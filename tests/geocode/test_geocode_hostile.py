@@ -17,9 +17,14 @@ from geocode.cli import main
 from territoires import PROJECT_DIR
 from territoires.dataset import LAUREATES_PATH, read_laureates
 from tests.corpus import ACCEPTED, BAD, REFUSED, write_many_rows
-from tests.geocode.geocode_support import FakeService, online_args, write_subset
+from tests.geocode.geocode_support import (
+    PREVIOUS_OUTPUT,
+    FakeService,
+    online_args,
+    signalled_mid_run,
+    write_subset,
+)
 
-PREVIOUS_OUTPUT = b"region,town\nprevious,output\n"
 PREVIOUS_CACHE = b'{"version": 1, "provider": "offline", "answers": {}}'
 # Files whose only fault is in the coordinates: the geocoder reads no coordinates, so it accepts them.
 COORDINATES_ONLY = {
@@ -89,27 +94,14 @@ def test_killed_mid_run_leaves_a_readable_cache_and_the_rerun_resumes(
     subset = write_subset(tmp_path / "laureates.csv", towns)
     (tmp_path / "out.csv").write_bytes(PREVIOUS_OUTPUT)
     args = [*online_args(ban_service, tmp_path), "--input", str(subset)]
-    started: list[subprocess.Popen[bytes]] = []
+    code, _ = signalled_mid_run(ban_service, args, signal.SIGKILL)
 
-    def kill_during_the_third_request(count: int) -> None:
-        if count == 3:
-            started[0].send_signal(signal.SIGKILL)
-            started[0].wait(timeout=30)
-
-    ban_service.on_request = kill_during_the_third_request
-    process = subprocess.Popen(
-        [sys.executable, "-m", "geocode", *args], cwd=PROJECT_DIR, stderr=subprocess.PIPE
-    )
-    started.append(process)
-    process.communicate(timeout=60)
-
-    assert process.returncode == -signal.SIGKILL
+    assert code == -signal.SIGKILL
     assert (tmp_path / "out.csv").read_bytes() == PREVIOUS_OUTPUT
     cached = json.loads((tmp_path / "cache.json").read_text(encoding="utf-8"))["answers"]
     assert len(cached) == 2  # Colmar and Saverne, written before the kill
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
 
-    ban_service.on_request = None
     assert main(args) == 0
     assert ban_service.requested_places()[3:] == ["Verdun", "Vittel"]
 
