@@ -36,6 +36,10 @@ FACT_COLUMNS: tuple[str, ...] = (
 GEO_COLUMNS: tuple[str, ...] = ("latitude", "longitude", "provider", "matched_name")
 GEOCODED_COLUMNS: tuple[str, ...] = FACT_COLUMNS + GEO_COLUMNS
 
+INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_SHOWN_PROBLEMS = 5
+
 
 def geocoded_csv_text(rows: pd.DataFrame) -> str:
     """Rows in the format of data/laureates_geocoded.csv: its columns in order, facts as their text
@@ -45,11 +49,6 @@ def geocoded_csv_text(rows: pd.DataFrame) -> str:
         index=False, lineterminator="\n", float_format="%.6f"
     )
     return text
-
-
-INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_SHOWN_PROBLEMS = 5
 
 
 @dataclass(frozen=True, slots=True)
