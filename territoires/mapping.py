@@ -164,10 +164,22 @@ class _Rendered(Element):
         self.text = text
 
 
-class _Map(folium.Map):
-    """folium.Map, rendered as branca's MacroElement.render does but with its parts as `_Rendered`."""
+class _RenderedParts(MacroElement):
+    """Rendered as branca's MacroElement.render does, but with its parts as `_Rendered`."""
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as MacroElement.render
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a map element is rendered within its figure"
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Rendered(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Map(_RenderedParts, folium.Map):
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # as folium.Map.render
         figure = self.get_root()
         assert isinstance(figure, Figure), "a map is rendered within its figure"
         assert not self.includes, "folium's class includes are not rendered here"
@@ -175,12 +187,18 @@ class _Map(folium.Map):
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
-        macros = self._template.module.__dict__
-        for part in ("header", "html", "script"):
-            if part in macros:
-                getattr(figure, part).add_child(_Rendered(macros[part](self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+        super().render(**kwargs)
+
+
+class _SelectionGroup(_RenderedParts, folium.FeatureGroup):
+    """The layer st_folium replaces at each rerun. folium's FeatureGroup compiles two scripts of its
+    own as templates at every render; this one adds itself to the map in its single script."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
 
 
 class _Script(MacroElement):
@@ -523,7 +541,7 @@ def selection_layer(
     ones, or a zone's); none frames the markers.
     """
     region_codes = list(region_codes)
-    group = folium.FeatureGroup(name="Sélection", control=False)
+    group = _SelectionGroup()
     if tiles:
         folium.TileLayer(
             TILE_URL, attr="© contributeurs d'OpenStreetMap", max_zoom=19, name="OpenStreetMap"

@@ -7,7 +7,7 @@ bars, table, other filters) adds to it are the dashboard's minus these.
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard_cache import file_key, load_laureates, static_files
+from carte.cache import file_key, load_laureates, static_files
 from territoires.dataset import GEOCODED_PATH
 from territoires.filters import View, per_region, select
 from territoires.mapping import MAP_HEIGHT_PX, RETURNED_OBJECT, base_map, selection_layer

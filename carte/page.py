@@ -1,0 +1,304 @@
+"""The page: layout, widgets, state and the URL. Everything computed lives in `territoires`.
+
+`dashboard.py` only calls `main`: Streamlit runs that script again at every rerun, and AppTest also
+compiles it again each time; here the page's code is compiled and its functions defined once.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from carte.cache import TABLE_COLUMNS, Dataset, export_file, file_key, load_laureates, static_files
+from territoires.dataset import GEOCODED_PATH, DatasetError
+from territoires.exports import EXPORTS, export_basename
+from territoires.filters import (
+    View,
+    Zone,
+    counts,
+    ordered_codes,
+    parse_query_params,
+    per_region,
+    query_params,
+    select,
+)
+from territoires.mapping import (
+    MAP_HEIGHT_PX,
+    METROPOLE_COLOUR,
+    OVERSEAS_COLOUR,
+    RETURNED_OBJECT,
+    base_map,
+    selection_layer,
+)
+from territoires.programme import PROGRAMME, SOURCE_DATE, SOURCE_TITLE
+from territoires.regions import BY_CODE, REGIONS
+
+MAP_KEY = "carte"
+
+
+def init_view_from_url(with_laureates: set[str]) -> None:
+    """Once per session: the URL's view becomes the widgets' state; what was invalid is noted."""
+    if "regions" in st.session_state:
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    parsed = parse_query_params(params, with_laureates)
+    st.session_state.regions = list(parsed.view.regions)
+    st.session_state.zone = parsed.view.zone.value
+    st.session_state.q = parsed.view.query
+    st.session_state.ignored = parsed.ignored
+
+
+def as_markdown_text(text: str) -> str:
+    """Text from outside (URL, data) shown literally by st.markdown: every ASCII punctuation escaped."""
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in text)
+
+
+def current_view() -> View:
+    return View(
+        regions=ordered_codes(st.session_state.regions),
+        zone=Zone(st.session_state.zone or Zone.ALL),
+        query=" ".join(str(st.session_state.q or "").split()),
+    )
+
+
+def sync_url(view: View) -> None:
+    wanted = query_params(view)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    as_lists = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
+    if current != as_lists:
+        st.query_params.from_dict(wanted)
+
+
+def on_map_click(with_laureates: set[str]) -> None:
+    """A click on a region selects it alone; a click on the region selected alone clears it."""
+    clicked = (st.session_state.get(MAP_KEY) or {}).get(RETURNED_OBJECT) or {}
+    code = (clicked.get("properties") or {}).get("code")
+    if code not in with_laureates:  # a marker, or Martinique, which has no laureate
+        return
+    st.session_state.regions = [] if st.session_state.regions == [code] else [code]
+
+
+def clear_regions() -> None:
+    st.session_state.regions = []
+
+
+def show_filters(region_counts: dict[str, int]) -> None:
+    regions_col, zone_col, search_col, clear_col = st.columns([5, 3, 3, 2], vertical_alignment="bottom")
+    with regions_col:
+        st.multiselect(
+            "Régions",
+            options=[code for code, n in region_counts.items() if n],
+            format_func=lambda code: f"{BY_CODE[code].name} ({region_counts[code]})",
+            key="regions",
+            placeholder="Toutes les régions",
+        )
+    with zone_col:
+        st.segmented_control(
+            "Territoire",
+            options=[zone.value for zone in Zone],
+            format_func=lambda value: Zone(value).label,
+            key="zone",
+            required=True,
+        )
+    with search_col:
+        st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=80)
+    with clear_col:
+        st.button(
+            "Toutes les régions",
+            key="clear_regions",
+            on_click=clear_regions,
+            disabled=not st.session_state.regions,
+        )
+
+
+def show_counts(selected: pd.DataFrame, everything: pd.DataFrame) -> None:
+    part, whole = counts(selected), counts(everything)
+    cols = st.columns(4)
+    cols[0].metric("Villes lauréates", f"{part.laureates} / {whole.laureates}")
+    cols[1].metric("Métropole", f"{part.metropole} / {whole.metropole}")
+    cols[2].metric("Outre-mer", f"{part.overseas} / {whole.overseas}")
+    cols[3].metric("Régions représentées", f"{part.regions} / {whole.regions}")
+
+
+def region_bars(numbers: dict[str, int]) -> str:
+    """Laureates per region as HTML bars, most first: text a screen reader reads as a list, and no
+    chart library for the browser to load (Vega-Lite's was 0.4 s of the page's cold load)."""
+    rows = sorted((ref for ref in REGIONS if numbers[ref.code]), key=lambda ref: -numbers[ref.code])
+    most = max((numbers[ref.code] for ref in rows), default=1)
+    items = "".join(
+        f'<li class="{"overseas" if ref.overseas else "metropole"}"><span>{html.escape(ref.name)}</span>'
+        f'<span class="bar" style="width: {100 * numbers[ref.code] / most:.1f}%"></span>'
+        f"<span>{numbers[ref.code]}</span></li>"
+        for ref in rows
+    )
+    return (
+        '<p class="bars-title">Villes lauréates par région</p>'
+        f'<ul class="bars" aria-label="Villes lauréates par région">{items}</ul>'
+        '<p class="bars-legend"><span class="metropole"><span class="bar"></span>Métropole</span>'
+        '<span class="overseas"><span class="bar"></span>Outre-mer</span></p>'
+    )
+
+
+def show_chart(selected: pd.DataFrame) -> None:
+    numbers = per_region(selected)
+    if any(numbers.values()):
+        st.html(region_bars(numbers))
+
+
+def show_programme() -> None:
+    p = PROGRAMME
+    st.header("Le programme en chiffres")
+    st.markdown(
+        f"- **{p.applications} candidatures**, soit {p.applications_share_of_acv} % des {p.acv_towns} villes "
+        f"Action Cœur de Ville\n"
+        f"- **{p.laureates} villes lauréates** dans la première vague\n"
+        f"- **{p.industry_share} %** des lauréates situées en « Territoires d'industrie »"
+    )
+    st.progress(
+        p.laureates / p.target_sites,
+        text=f"{p.laureates} lauréates sur la centaine de sites visés d'ici {p.target_year}",
+    )
+    st.progress(
+        p.laureates / p.target_acv_sites,
+        text=f"{p.laureates} sur au moins {p.target_acv_sites} sites en villes Action Cœur de Ville",
+    )
+    st.caption(f"Source : {SOURCE_TITLE}, {SOURCE_DATE}.")
+
+
+def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
+    st.header("Liste des villes lauréates")
+    st.caption(
+        f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {len(dataset.laureates)}. "
+        "Cliquez un en-tête pour trier."
+    )
+    st.dataframe(
+        dataset.table.take(dataset.laureates.index.get_indexer(selected.index)),
+        hide_index=True,
+        width="stretch",
+        column_config=TABLE_COLUMNS,
+    )
+    name = export_basename(view)
+    as_tuple = (view.regions, view.zone.value, view.query)
+    # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
+    for column, (kind, (label, mime, _)) in zip(st.columns(len(EXPORTS)), EXPORTS.items(), strict=True):
+        column.download_button(
+            f"Télécharger la sélection ({label})",
+            partial(export_file, *dataset.key, as_tuple, kind),
+            f"{name}.{kind}",
+            mime,
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def show_about(dataset: Dataset) -> None:
+    with st.expander("À propos de cette carte"):
+        st.markdown(
+            "**Au cœur des territoires** est le programme du Conservatoire national des arts et métiers "
+            "(Cnam) qui ouvre des espaces d'accès à la formation dans des villes moyennes, en partenariat "
+            "avec le programme national Action Cœur de Ville. Le 26 septembre 2019, le Cnam a annoncé les "
+            f"{len(dataset.laureates)} villes lauréates de la première vague.\n\n"
+            "**Sources.** Liste des villes et chiffres : communiqué de presse du Cnam du 26 septembre 2019. "
+            "Codes INSEE : Code officiel géographique, via le paquet @etalab/decoupage-administratif (MIT). "
+            "Contours des régions : IGN Admin Express COG 2018 via gregoiredavid/france-geojson "
+            "(Licence Ouverte / Etalab) ; Saint-Martin : Natural Earth (domaine public).\n\n"
+            "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`, "
+            "données GeoNames, licence CC BY 4.0), puis vérifiée : chaque point tombe dans le contour de sa "
+            "région. Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
+            "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
+            f"**Mise à jour.** Données de la première vague (annonce du 26 septembre 2019) ; "
+            f"fichier {Path(dataset.key[0]).name} du {pd.Timestamp(dataset.key[1], unit='ns'):%d/%m/%Y}."
+        )
+
+
+# Streamlit's page says lang="en"; the whole page is French, and screen readers read by this.
+SET_LANGUAGE = '<script>document.documentElement.lang = "fr";</script>'
+# Streamlit draws captions at 60 % opacity, 3.9:1 on white: under the 4.5:1 small text needs (RGAA 3.2).
+# The bars: overseas ones dashed, as their markers are, so that colour is not the only cue.
+PAGE_CSS = f"""<style>
+[data-testid="stCaptionContainer"] {{ opacity: 0.75; }}
+.bars-title {{ font-weight: 600; margin: 0 0 0.5rem; }}
+.bars {{ list-style: none; padding: 0; margin: 0; display: grid;
+         grid-template-columns: max-content 1fr max-content; gap: 0.25rem 0.5rem; align-items: center; }}
+.bars li {{ display: contents; }}
+.bars .bar, .bars-legend .bar {{ height: 0.9rem; min-width: 2px; }}
+.metropole .bar {{ background: {METROPOLE_COLOUR}; }}
+.overseas .bar {{ background: {OVERSEAS_COLOUR}; background-clip: content-box; padding: 1px;
+                  border: 1px dashed {OVERSEAS_COLOUR}; box-sizing: border-box; }}
+.bars-legend {{ display: flex; gap: 1rem; font-size: 0.875rem; margin: 0.5rem 0 1rem; }}
+.bars-legend .bar {{ display: inline-block; width: 1.5rem; margin-right: 0.35rem; vertical-align: middle; }}
+</style>"""
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Au cœur des territoires — carte des villes lauréates",
+        page_icon="📍",
+        layout="wide",
+    )
+    outlines_url = static_files()
+    st.html(SET_LANGUAGE + PAGE_CSS, unsafe_allow_javascript=True)
+    st.title("Au cœur des territoires : la carte des villes lauréates")
+    st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
+    try:
+        # The environment may name another file (tests, benchmark): read at each run, not at import.
+        dataset = load_laureates(*file_key(Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))))
+        st.session_state.last_good = dataset
+    except DatasetError as err:
+        problem = as_markdown_text(err.message)
+        if "last_good" not in st.session_state:
+            st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{problem}", icon="⚠️")
+            st.stop()
+        # The file was replaced by a broken one while this page was open: keep showing what was good.
+        st.warning(
+            f"Le fichier de données modifié ne peut pas être lu ; la carte montre sa version précédente.\n\n{problem}",
+            icon="⚠️",
+        )
+        dataset = st.session_state.last_good
+    everything = dataset.laureates
+    region_counts = per_region(everything)
+    with_laureates = {code for code, n in region_counts.items() if n}
+    init_view_from_url(with_laureates)
+    if st.session_state.ignored:
+        ignored = " ; ".join(st.session_state.ignored)
+        st.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
+    show_filters(region_counts)
+    view = current_view()
+    sync_url(view)
+    selected = select(everything, view)
+    show_counts(selected, everything)
+
+    map_col, side_col = st.columns([2, 1])
+    with map_col:
+        tiles = st.toggle(
+            "Afficher le fond de carte OpenStreetMap",
+            key="tiles",
+            help="Charge les tuiles depuis openstreetmap.org.",
+        )
+        focus = view.regions or (
+            tuple(code for code in with_laureates if BY_CODE[code].overseas == (view.zone is Zone.OVERSEAS))
+            if view.zone is not Zone.ALL
+            else ()
+        )
+        st_folium(
+            base_map(outlines_url, region_counts),
+            key=MAP_KEY,
+            height=MAP_HEIGHT_PX,
+            use_container_width=True,
+            returned_objects=[RETURNED_OBJECT],
+            render=False,  # st_folium renders the map itself; a second full render only costs time
+            feature_group_to_add=selection_layer(selected, view.regions, focus, tiles),
+            on_change=lambda: on_map_click(with_laureates),
+        )
+        st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
+    with side_col:
+        show_chart(selected)
+        show_programme()
+    show_table(selected, dataset, view)
+    show_about(dataset)
