@@ -19,6 +19,7 @@ from carte.cache import TABLE_COLUMNS, Dataset, export_file, file_key, load_laur
 from territoires.dataset import GEOCODED_PATH, DatasetError
 from territoires.exports import EXPORTS, export_basename
 from territoires.filters import (
+    Counts,
     View,
     Zone,
     counts,
@@ -117,13 +118,17 @@ def show_filters(region_counts: dict[str, int]) -> None:
         )
 
 
-def show_counts(selected: pd.DataFrame, everything: pd.DataFrame) -> None:
-    part, whole = counts(selected), counts(everything)
-    cols = st.columns(4)
-    cols[0].metric("Villes lauréates", f"{part.laureates} / {whole.laureates}")
-    cols[1].metric("Métropole", f"{part.metropole} / {whole.metropole}")
-    cols[2].metric("Outre-mer", f"{part.overseas} / {whole.overseas}")
-    cols[3].metric("Régions représentées", f"{part.regions} / {whole.regions}")
+def counts_html(part: Counts, whole: Counts) -> str:
+    """The four counts, selection / whole, as one HTML element: four st.metric in four columns were
+    nine elements for the browser to render again at every run."""
+    rows = (
+        ("Villes lauréates", part.laureates, whole.laureates),
+        ("Métropole", part.metropole, whole.metropole),
+        ("Outre-mer", part.overseas, whole.overseas),
+        ("Régions représentées", part.regions, whole.regions),
+    )
+    items = "".join(f"<div><dt>{label}</dt><dd>{shown} / {total}</dd></div>" for label, shown, total in rows)
+    return f'<dl class="counts">{items}</dl>'
 
 
 def region_bars(numbers: dict[str, int]) -> str:
@@ -151,24 +156,30 @@ def show_chart(selected: pd.DataFrame) -> None:
         st.html(region_bars(numbers))
 
 
-def show_programme() -> None:
+def programme_html() -> str:
+    """The programme's figures and targets, in one HTML element rather than five (see counts_html)."""
     p = PROGRAMME
-    st.header("Le programme en chiffres")
-    st.markdown(
-        f"- **{p.applications} candidatures**, soit {p.applications_share_of_acv} % des {p.acv_towns} villes "
-        f"Action Cœur de Ville\n"
-        f"- **{p.laureates} villes lauréates** dans la première vague\n"
-        f"- **{p.industry_share} %** des lauréates situées en « Territoires d'industrie »"
+    targets = (
+        (p.target_sites, f"{p.laureates} lauréates sur la centaine de sites visés d'ici {p.target_year}"),
+        (
+            p.target_acv_sites,
+            f"{p.laureates} sur au moins {p.target_acv_sites} sites en villes Action Cœur de Ville",
+        ),
     )
-    st.progress(
-        p.laureates / p.target_sites,
-        text=f"{p.laureates} lauréates sur la centaine de sites visés d'ici {p.target_year}",
+    meters = "".join(
+        f'<p class="meter-label">{html.escape(text)}</p><div class="meter" role="progressbar" '
+        f'aria-label="{html.escape(text)}" aria-valuemin="0" aria-valuemax="{target}" aria-valuenow="{p.laureates}">'
+        f'<span style="width: {100 * min(p.laureates / target, 1):.1f}%"></span></div>'
+        for target, text in targets
     )
-    st.progress(
-        p.laureates / p.target_acv_sites,
-        text=f"{p.laureates} sur au moins {p.target_acv_sites} sites en villes Action Cœur de Ville",
+    return (
+        "<h2>Le programme en chiffres</h2><ul>"
+        f"<li><strong>{p.applications} candidatures</strong>, soit {p.applications_share_of_acv} % des "
+        f"{p.acv_towns} villes Action Cœur de Ville</li>"
+        f"<li><strong>{p.laureates} villes lauréates</strong> dans la première vague</li>"
+        f"<li><strong>{p.industry_share} %</strong> des lauréates situées en « Territoires d'industrie »</li>"
+        f'</ul>{meters}<p class="source">Source : {html.escape(SOURCE_TITLE)}, {SOURCE_DATE}.</p>'
     )
-    st.caption(f"Source : {SOURCE_TITLE}, {SOURCE_DATE}.")
 
 
 def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
@@ -219,7 +230,8 @@ def show_about(dataset: Dataset) -> None:
 
 # Streamlit's page says lang="en"; the whole page is French, and screen readers read by this.
 SET_LANGUAGE = '<script>document.documentElement.lang = "fr";</script>'
-# Streamlit draws captions at 60 % opacity, 3.9:1 on white: under the 4.5:1 small text needs (RGAA 3.2).
+# Streamlit draws captions at 60 % opacity, 3.9:1 on white: under the 4.5:1 small text needs (RGAA 3.2);
+# the source line is drawn as our captions are.
 # The bars: overseas ones dashed, as their markers are, so that colour is not the only cue.
 PAGE_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 0.75; }}
@@ -233,6 +245,14 @@ PAGE_CSS = f"""<style>
                   border: 1px dashed {OVERSEAS_COLOUR}; box-sizing: border-box; }}
 .bars-legend {{ display: flex; gap: 1rem; font-size: 0.875rem; margin: 0.5rem 0 1rem; }}
 .bars-legend .bar {{ display: inline-block; width: 1.5rem; margin-right: 0.35rem; vertical-align: middle; }}
+[data-testid="stHtml"] .counts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
+                                  gap: 0.5rem 1rem; margin: 0; padding: 0; }}
+.counts dt {{ font-size: 0.875rem; }}
+.counts dd {{ margin: 0; font-size: 2.25rem; line-height: 1.3; }}
+.meter-label {{ margin: 0.75rem 0 0.25rem; font-size: 0.875rem; }}
+.meter {{ height: 0.5rem; border-radius: 0.25rem; background: rgba(128, 128, 128, 0.2); overflow: hidden; }}
+.meter span {{ display: block; height: 100%; background: {METROPOLE_COLOUR}; }}
+.source {{ opacity: 0.75; font-size: 0.875rem; margin-top: 1rem; }}
 </style>"""
 
 
@@ -272,7 +292,7 @@ def main() -> None:
     view = current_view()
     sync_url(view)
     selected = select(everything, view)
-    show_counts(selected, everything)
+    st.html(counts_html(counts(selected), counts(everything)))
 
     map_col, side_col = st.columns([2, 1])
     with map_col:
@@ -299,6 +319,6 @@ def main() -> None:
         st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
     with side_col:
         show_chart(selected)
-        show_programme()
+        st.html(programme_html())
     show_table(selected, dataset, view)
     show_about(dataset)

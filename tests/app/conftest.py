@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 import pytest
@@ -24,8 +26,18 @@ def open_app() -> Callable[..., AppTest]:
     return run
 
 
-def metrics(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+COUNT = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>")
+
+
+def counts_shown(app: AppTest) -> dict[str, str]:
+    """The counts above the map, label → "selection / whole", read from the one element drawing them."""
+    blocks = [element.value for element in app.html if 'class="counts"' in element.value]
+    assert len(blocks) <= 1, blocks
+    return {
+        html.unescape(label): html.unescape(value)
+        for block in blocks
+        for label, value in COUNT.findall(block)
+    }
 
 
 def url_values(app: AppTest, key: str) -> list[str]:

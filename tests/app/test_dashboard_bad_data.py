@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territoires.dataset import GEOCODED_PATH
-from tests.app.conftest import displayed, metrics
+from tests.app.conftest import counts_shown, displayed
 from tests.corpus import ACCEPTED, BAD, REFUSED, write_many_rows
 
 
@@ -34,7 +34,7 @@ def test_broken_file_gets_its_message(
     assert name in message  # the file is named
     for part in REFUSED[name]:
         assert part in message
-    assert not app.metric  # nothing half-drawn from a file that was refused
+    assert not counts_shown(app)  # nothing half-drawn from a file that was refused
 
 
 def test_missing_file_gets_its_message(
@@ -55,7 +55,7 @@ def test_odd_but_valid_file_is_shown(
     app = open_with(BAD / name, monkeypatch, open_app)
     assert not app.exception
     assert not app.error
-    assert metrics(app)["Villes lauréates"] == f"{ACCEPTED[name]} / {ACCEPTED[name]}"
+    assert counts_shown(app)["Villes lauréates"] == f"{ACCEPTED[name]} / {ACCEPTED[name]}"
 
 
 def test_markup_in_data_is_shown_as_text(
@@ -74,4 +74,4 @@ def test_ten_thousand_rows_render(
     write_many_rows(GEOCODED_PATH, path, 10_000)
     app = open_with(path, monkeypatch, open_app)
     assert not app.exception
-    assert metrics(app)["Villes lauréates"] == "10000 / 10000"
+    assert counts_shown(app)["Villes lauréates"] == "10000 / 10000"

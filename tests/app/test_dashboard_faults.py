@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territoires.dataset import GEOCODED_PATH
-from tests.app.conftest import displayed, metrics
+from tests.app.conftest import counts_shown, displayed
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 
@@ -37,10 +37,10 @@ def test_a_valid_new_file_is_picked_up_on_the_next_rerun(
     live_file: Path, open_app: Callable[..., AppTest]
 ) -> None:
     app = open_app()
-    assert metrics(app)["Villes lauréates"] == "55 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "55 / 55"
     replace(live_file, BAD / "utf8_bom.csv")
     app.run()
-    assert metrics(app)["Villes lauréates"] == "3 / 3"
+    assert counts_shown(app)["Villes lauréates"] == "3 / 3"
     assert not app.warning
 
 
@@ -58,13 +58,13 @@ def test_a_broken_new_file_leaves_the_last_good_data_with_a_warning(
     app.run()
     assert not app.exception
     assert not app.error
-    assert metrics(app)["Villes lauréates"] == "55 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "55 / 55"
     warning = displayed(app.warning[0].value)
     assert "version précédente" in warning
     assert "« Aurillac » figure déjà ligne 2" in warning
     live_file.unlink()
     app.run()
-    assert metrics(app)["Villes lauréates"] == "55 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "55 / 55"
     assert "fichier introuvable" in displayed(app.warning[0].value)
     assert about_text(app) == about  # the date of the data shown, not of the missing file
     replace(live_file, GEOCODED_PATH)

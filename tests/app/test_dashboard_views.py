@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import displayed, metrics, url_values
+from tests.app.conftest import counts_shown, displayed, url_values
 
 
-def test_metrics_with_no_filter(open_app: Callable[..., AppTest]) -> None:
+def test_counts_with_no_filter(open_app: Callable[..., AppTest]) -> None:
     app = open_app()
     assert not app.exception
-    assert metrics(app) == {
+    assert counts_shown(app) == {
         "Villes lauréates": "55 / 55",
         "Métropole": "49 / 49",
         "Outre-mer": "6 / 6",
@@ -22,18 +22,34 @@ def test_metrics_with_no_filter(open_app: Callable[..., AppTest]) -> None:
     assert not app.info  # no notice when the URL is clean
 
 
+def test_programme_figures_are_the_press_release_s(open_app: Callable[..., AppTest]) -> None:
+    """85 applications (38 % of the 222 Action Cœur de Ville towns), 55 laureates, 67 % in « Territoires
+    d'industrie », and the targets: a hundred sites by 2022, at least 75 of them in ACV towns."""
+    (block,) = [element.value for element in open_app().html if "Le programme en chiffres" in element.value]
+    text = re.sub(r"<[^>]+>", "", block)
+    assert "85 candidatures, soit 38 % des 222 villes Action Cœur de Ville" in text
+    assert "55 villes lauréates dans la première vague" in text
+    assert "67 % des lauréates situées en « Territoires d'industrie »" in text
+    meters = re.findall(
+        r'role="progressbar" aria-label="([^"]*)" aria-valuemin="0" aria-valuemax="(\d+)" aria-valuenow="(\d+)"',
+        block,
+    )
+    assert [(maximum, now) for _, maximum, now in meters] == [("100", "55"), ("75", "55")]
+    assert "Source : Communiqué de presse du Cnam" in text
+
+
 def test_one_region_chosen_in_the_multiselect(open_app: Callable[..., AppTest]) -> None:
     app = open_app()
     app.multiselect(key="regions").select("53").run()
-    assert metrics(app)["Villes lauréates"] == "4 / 55"
-    assert metrics(app)["Régions représentées"] == "1 / 18"
+    assert counts_shown(app)["Villes lauréates"] == "4 / 55"
+    assert counts_shown(app)["Régions représentées"] == "1 / 18"
     assert url_values(app, "region") == ["bretagne"]
 
 
 def test_several_regions(open_app: Callable[..., AppTest]) -> None:
     app = open_app()
     app.multiselect(key="regions").select("44").select("04").run()
-    assert metrics(app) == {
+    assert counts_shown(app) == {
         "Villes lauréates": "17 / 55",
         "Métropole": "15 / 49",
         "Outre-mer": "2 / 6",
@@ -45,7 +61,7 @@ def test_several_regions(open_app: Callable[..., AppTest]) -> None:
 def test_overseas_only(open_app: Callable[..., AppTest]) -> None:
     app = open_app()
     app.button_group(key="zone").set_value("outre-mer").run()
-    assert metrics(app) == {
+    assert counts_shown(app) == {
         "Villes lauréates": "6 / 55",
         "Métropole": "0 / 49",
         "Outre-mer": "6 / 6",
@@ -57,7 +73,7 @@ def test_overseas_only(open_app: Callable[..., AppTest]) -> None:
 def test_search_on_town_name(open_app: Callable[..., AppTest]) -> None:
     app = open_app()
     app.text_input(key="q").input("saint lo").run()
-    assert metrics(app)["Villes lauréates"] == "2 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "2 / 55"
     assert url_values(app, "q") == ["saint lo"]
     assert len(app.dataframe[0].value) == 2
 
@@ -75,7 +91,7 @@ def test_url_parameters_set_the_widgets(open_app: Callable[..., AppTest]) -> Non
     assert app.multiselect(key="regions").value == ["53", "94"]
     assert app.button_group(key="zone").value == "metropole"
     assert app.text_input(key="q").value == "bast"
-    assert metrics(app)["Villes lauréates"] == "1 / 55"  # Bastia
+    assert counts_shown(app)["Villes lauréates"] == "1 / 55"  # Bastia
     assert not app.info
 
 
@@ -85,14 +101,14 @@ def test_widget_changes_rewrite_the_url(open_app: Callable[..., AppTest]) -> Non
     assert url_values(app, "region") == ["corse"]
     app.button(key="clear_regions").click().run()
     assert "region" not in app.query_params
-    assert metrics(app)["Villes lauréates"] == "55 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "55 / 55"
 
 
 def test_invalid_url_parameters_are_ignored_with_a_notice(open_app: Callable[..., AppTest]) -> None:
     app = open_app(region=["atlantide", "corse", "martinique"], zone="lune", utm_source="x")
     assert not app.exception
     assert app.multiselect(key="regions").value == ["94"]
-    assert metrics(app)["Villes lauréates"] == "1 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "1 / 55"
     notice = displayed(app.info[0].value)
     assert "atlantide" in notice
     assert "Martinique" in notice

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from territoires.regions import BY_SLUG
-from tests.app.conftest import DASHBOARD, TIMEOUT_S, displayed, metrics
+from tests.app.conftest import DASHBOARD, TIMEOUT_S, counts_shown, displayed
 
 SLUGS = sorted(BY_SLUG)
 MARKUP = [
@@ -45,7 +45,7 @@ def test_any_query_string_renders_the_page(params: dict[str, list[str]]) -> None
     app.run()
     assert not app.exception
     assert not app.error
-    assert set(metrics(app)) == {"Villes lauréates", "Métropole", "Outre-mer", "Régions représentées"}
+    assert set(counts_shown(app)) == {"Villes lauréates", "Métropole", "Outre-mer", "Régions représentées"}
     chosen = app.multiselect(key="regions").value
     valid = [
         BY_SLUG[v.strip().lower()].code for v in params.get("region", []) if v.strip().lower() in BY_SLUG
@@ -63,4 +63,4 @@ def test_a_query_string_beyond_streamlits_limit_is_dropped_whole() -> None:
     app.query_params["region"] = ["bretagne"] * 1001
     app.run()
     assert not app.exception
-    assert metrics(app)["Villes lauréates"] == "55 / 55"
+    assert counts_shown(app)["Villes lauréates"] == "55 / 55"

@@ -246,7 +246,7 @@ def test_phone_shows_everything_without_sideways_scroll_and_taps_filter(phone: P
         phone.get_by_role("radiogroup", name="Territoire"),
         phone.get_by_role("textbox", name="Rechercher une ville"),
         phone.get_by_role("button", name="Toutes les régions"),
-        *phone.locator('[data-testid="stMetric"]').all(),
+        phone.locator("dl.counts"),
         phone.locator(MAP_IFRAME),
         phone.locator('[data-testid="stDataFrame"]'),
         phone.get_by_text(re.compile(r"^55 ville\(s\) lauréate\(s\) affichée\(s\) sur 55")),
