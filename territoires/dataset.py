@@ -41,10 +41,17 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_SHOWN_PROBLEMS = 5
 
 
+# How the files spell the `overseas` flag.
+OVERSEAS_TEXT = {True: "true", False: "false"}
+
+
 def geocoded_csv_text(rows: pd.DataFrame) -> str:
     """Rows in the format of data/laureates_geocoded.csv: its columns in order, facts as their text
-    (`overseas` is "true" or "false"), coordinates to six decimals. The geocoder writes the file
-    with it and the dashboard's CSV download, so that both are always the same format."""
+    (`overseas` spelled as OVERSEAS_TEXT, whether the rows hold it as that text or as booleans),
+    coordinates to six decimals. The geocoder writes the file with it and the dashboard's CSV
+    download, so that both are always the same format."""
+    if rows["overseas"].dtype == bool:
+        rows = rows.assign(overseas=rows["overseas"].map(OVERSEAS_TEXT))
     text: str = rows.loc[:, list(GEOCODED_COLUMNS)].to_csv(
         index=False, lineterminator="\n", float_format="%.6f"
     )
@@ -183,9 +190,13 @@ def _fact_problems(table: pd.DataFrame) -> Iterator[Problem]:
                 f"le département « {dept} » ne correspond pas au code INSEE « {insee} ».",
             )
         region = by_code or by_name
-        if row["overseas"] not in ("true", "false"):
-            yield Problem(line, "overseas", f"valeur « {row['overseas']} » : « true » ou « false » attendu.")
-        elif region and (row["overseas"] == "true") != region.overseas:
+        if row["overseas"] not in OVERSEAS_TEXT.values():
+            yield Problem(
+                line,
+                "overseas",
+                f"valeur « {row['overseas']} » : « {OVERSEAS_TEXT[True]} » ou « {OVERSEAS_TEXT[False]} » attendu.",
+            )
+        elif region and (row["overseas"] == OVERSEAS_TEXT[True]) != region.overseas:
             yield Problem(line, "overseas", f"« {row['overseas']} » contredit la région {region.name}.")
         if not row["wave"].isdigit():
             yield Problem(line, "wave", f"vague « {row['wave']} » : un nombre entier attendu (ex. 1).")
@@ -232,6 +243,6 @@ def read_geocoded(path: Path = GEOCODED_PATH) -> pd.DataFrame:
     return table.assign(
         latitude=table["latitude"].astype(float),
         longitude=table["longitude"].astype(float),
-        overseas=table["overseas"] == "true",
+        overseas=table["overseas"] == OVERSEAS_TEXT[True],
         wave=table["wave"].astype(int),
     ).reset_index(drop=True)

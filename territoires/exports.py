@@ -31,8 +31,7 @@ def export_basename(view: View) -> str:
 
 def to_csv_bytes(laureates: pd.DataFrame) -> bytes:
     """Same columns and formats as data/laureates_geocoded.csv."""
-    as_text = laureates.assign(overseas=laureates["overseas"].map({True: "true", False: "false"}))
-    return geocoded_csv_text(as_text).encode("utf-8")
+    return geocoded_csv_text(laureates).encode("utf-8")
 
 
 def to_geojson_bytes(laureates: pd.DataFrame) -> bytes:
