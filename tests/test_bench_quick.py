@@ -1,4 +1,5 @@
-"""The benchmark still runs: `python -m bench --quick`, every figure for every app, no error.
+"""The benchmark still runs: `python -m bench --quick`, every figure for every app, no error; and
+`python -m bench.breakdown` gives every step of a filter change for every app with the map.
 
 Never asserts a duration: the figures depend on the machine; only their presence is checked.
 """
@@ -6,12 +7,14 @@ Never asserts a duration: the figures depend on the machine; only their presence
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bench.breakdown import COLUMNS
 from bench.scenario import QUICK_FILTER_PLAN
 from bench.servers import APP_NAMES
 
@@ -67,3 +70,25 @@ def test_quick_benchmark_gives_every_figure_without_error(tmp_path: Path) -> Non
         assert results["apps"][name]["payload_load_bytes"]["ws_map_bytes"]["median"] > 0, name
     assert results["apps"]["dashboard"]["map_click_ms"]["n"] >= 1
     assert len(results["targets"]) == 8
+
+
+@pytest.mark.timeout(240)
+def test_breakdown_gives_every_step_for_every_map_app() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.breakdown", "--changes", "2", "--apps", *MAP_APPS],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = {
+        cells[0]: cells[1:]
+        for cells in ([cell.strip() for cell in line.split("|")] for line in done.stdout.splitlines())
+        if cells[0] in MAP_APPS
+    }
+    assert rows.keys() == set(MAP_APPS)
+    for name, cells in rows.items():
+        assert len(cells) == len(COLUMNS), (name, cells)
+        assert all(re.fullmatch(r"\d+", cell) for cell in cells), (name, cells)  # no step missing (nan)
+        assert int(cells[-1]) >= 1, name  # every change brings replies
