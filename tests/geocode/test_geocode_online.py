@@ -115,11 +115,15 @@ def test_ban_answer_with_another_insee_code_is_rejected(
 def test_rate_limited_then_answered_is_retried_after_retry_after(
     service: FakeService, tmp_path: Path
 ) -> None:
-    service.script("Colmar", Reply("{}", status=429, headers={"Retry-After": "0"}), Reply())
+    service.script("Colmar", Reply("{}", status=429, headers={"Retry-After": "2"}), Reply())
 
     assert run(service, tmp_path, ["Colmar"]) == 0
 
     assert service.requested_places() == ["Colmar", "Colmar"]
+    # The second request waits the 2 s the service asked for, not the 0.01 s backoff of these tests
+    # nor Nominatim's 1 s pacing: a lower bound, which a slow machine can only exceed.
+    first, second = (request.at for request in service.requests)
+    assert second - first >= 2.0
     assert output_rows(tmp_path)[0]["town"] == "Colmar"
 
 
