@@ -18,10 +18,9 @@ from playwright.sync_api import Browser, sync_playwright
 from bench.measure import TIMEOUT_MS, VIEWPORT, make_change, settle
 from bench.probe import probe_script
 from bench.scenario import REGIONS, plan, want
-from bench.servers import App, running_apps
+from bench.servers import MAP_APPS, App, running_apps
 from tests.e2e.harness import install_network_guard, launch_chromium
 
-MAP_APPS = ("map_only", "naive", "dashboard")
 STEPS_JS = """
 (() => {
     const now = () => performance.timeOrigin + performance.now();

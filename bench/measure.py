@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 
 from bench.probe import ARM_JS, DONE_JS, probe_script
 from bench.scenario import CLICKED_REGION, CODES, PER_REGION, Change, Gesture, Want, want
-from bench.servers import App
+from bench.servers import MAP_APPS, App
 from bench.traffic import Payload, Traffic
 from tests.e2e.harness import MAP_IFRAME, feature_point, install_network_guard, wait_for_map_still
 
@@ -132,7 +132,7 @@ def run_session(
             result.payload_filters.append(traffic.take())
         result.runs_filters = app.runs().started - runs_before
 
-        if app.name != "floor":  # no map there
+        if app.name in MAP_APPS:
             page.keyboard.press("Escape")  # the multiselect's menu covers part of the map
             runs_before = app.runs().started
             for gesture in gestures:

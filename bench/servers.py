@@ -21,6 +21,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 WORK_DIR = BENCH_DIR / ".work"
 DATASET = PROJECT_DIR / "data" / "laureates_geocoded.csv"
 APP_NAMES = ("floor", "map_only", "naive", "dashboard")
+MAP_APPS = tuple(name for name in APP_NAMES if name != "floor")  # floor has no map
 SCRIPTS = {
     "floor": BENCH_DIR / "apps" / "floor.py",
     "map_only": BENCH_DIR / "apps" / "map_only.py",

@@ -16,7 +16,7 @@ import pytest
 
 from bench.breakdown import COLUMNS
 from bench.scenario import QUICK_FILTER_PLAN
-from bench.servers import APP_NAMES
+from bench.servers import APP_NAMES, MAP_APPS
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,6 @@ EVERY_APP = (
     "warm_rerun_ms",
     "server_run_ms",
 )
-MAP_APPS = ("map_only", "naive", "dashboard")
 
 
 @pytest.mark.timeout(240)
