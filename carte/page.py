@@ -15,7 +15,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from carte.cache import TABLE_COLUMNS, Dataset, export_file, file_key, load_laureates, static_files
+from carte.cache import (
+    TABLE_COLUMNS,
+    Dataset,
+    export_file,
+    file_key,
+    freeze_heap_once,
+    load_laureates,
+    static_files,
+)
 from territoires.dataset import GEOCODED_PATH, DatasetError
 from territoires.exports import EXPORTS, export_basename
 from territoires.filters import (
@@ -322,3 +330,4 @@ def main() -> None:
         st.html(programme_html())
     show_table(selected, dataset, view)
     show_about(dataset)
+    freeze_heap_once()

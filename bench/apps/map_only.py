@@ -1,13 +1,14 @@
 """Map only: the floor's multiselect and the dashboard's own map, nothing else on the page.
 
 What the dashboard's map costs over Streamlit's floor: the figures the rest of the page (counts,
-bars, table, other filters) adds to it are the dashboard's minus these.
+bars, table, other filters) adds to it are the dashboard's minus these. It also freezes the heap
+after its first run, as the dashboard does, so that the difference is the page's alone.
 """
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from carte.cache import file_key, load_laureates, static_files
+from carte.cache import file_key, freeze_heap_once, load_laureates, static_files
 from territoires.dataset import GEOCODED_PATH
 from territoires.filters import View, per_region, select
 from territoires.mapping import MAP_HEIGHT_PX, RETURNED_OBJECT, base_map, selection_layer
@@ -26,3 +27,4 @@ st_folium(
     render=False,
     feature_group_to_add=selection_layer(select(laureates, View(codes)), codes, codes, tiles=False),
 )
+freeze_heap_once()

@@ -1,0 +1,38 @@
+"""The heap is frozen once, after the first run (carte.cache.freeze_heap_once), never again.
+
+In a process of its own: a freeze is for the whole process, and pytest's must not get one.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.app.conftest import DASHBOARD, TIMEOUT_S
+
+RUNS = f"""
+import gc, json
+from streamlit.testing.v1 import AppTest
+counts = [gc.get_freeze_count()]
+app = AppTest.from_file({DASHBOARD!r}, default_timeout={TIMEOUT_S})
+app.run()
+counts.append(gc.get_freeze_count())
+for regions in (["BRE"], []):
+    app.multiselect(key="regions").set_value(regions).run()
+    assert not app.exception, app.exception
+    counts.append(gc.get_freeze_count())
+print(json.dumps(counts))
+"""
+
+
+def test_the_first_run_freezes_the_heap_and_later_runs_leave_their_garbage_collectable() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RUNS], capture_output=True, text=True, timeout=4 * TIMEOUT_S, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    before, first, *later = json.loads(done.stdout.splitlines()[-1])
+    assert before == 0
+    assert first > 0
+    # Frozen objects freed by reference counting leave the count; another freeze would add a run's.
+    assert max(later) <= first, (first, later)
