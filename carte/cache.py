@@ -6,6 +6,7 @@ at every rerun; here that happens once.
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 from typing import NamedTuple
@@ -82,6 +83,7 @@ def file_key(path: Path) -> FileKey:
     return str(path), stat.st_mtime_ns, stat.st_size
 
 
+@functools.cache  # once per process; not gc.get_freeze_count(), which counts the frozen objects one by one
 def freeze_heap_once() -> None:
     """After the process's first full run: what is alive then is left out of the cyclic collector.
 
@@ -91,6 +93,5 @@ def freeze_heap_once() -> None:
     reference counting; the collection then walks only what was made since: about 2 ms. Once only:
     freezing again would keep each run's cyclic garbage (folium's elements) for good.
     """
-    if not gc.get_freeze_count():
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()
