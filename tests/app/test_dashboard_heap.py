@@ -1,6 +1,7 @@
 """The heap is frozen once, after the first run (carte.cache.freeze_heap_once), never again.
 
-In a process of its own: a freeze is for the whole process, and pytest's must not get one.
+In a process of its own: the freeze happens once per process, and in pytest's the other app tests'
+runs would already have made it, whatever this test checks.
 """
 
 from __future__ import annotations
