@@ -49,6 +49,7 @@ from territoires.programme import PROGRAMME, SOURCE_DATE, SOURCE_TITLE
 from territoires.regions import BY_CODE, REGIONS
 
 MAP_KEY = "carte"
+PAGE_TITLE = "Au cœur des territoires — carte des villes lauréates"
 
 
 def init_view_from_url(with_laureates: set[str]) -> None:
@@ -264,12 +265,23 @@ PAGE_CSS = f"""<style>
 </style>"""
 
 
-def main() -> None:
+def set_page_config_once() -> None:
+    """At a session's first run only: the browser keeps title, icon and layout across reruns. Sent
+    again, the page config makes the page reset its icon and post two messages to its host, each
+    checked against Streamlit's 16 allowed origins, before the map is drawn: 9 ms per filter change
+    (`bench.breakdown`, 128 changes each, 228 against 237 ms)."""
+    if "page_config_sent" in st.session_state:
+        return
     st.set_page_config(
-        page_title="Au cœur des territoires — carte des villes lauréates",
+        page_title=PAGE_TITLE,
         page_icon="📍",
         layout="wide",
     )
+    st.session_state.page_config_sent = True
+
+
+def main() -> None:
+    set_page_config_once()
     outlines_url = static_files()
     st.html(SET_LANGUAGE + PAGE_CSS, unsafe_allow_javascript=True)
     st.title("Au cœur des territoires : la carte des villes lauréates")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from carte.page import PAGE_TITLE
 from tests.e2e.conftest import DATASET
 from tests.e2e.harness import (
     MAP_IFRAME,
@@ -139,6 +140,37 @@ def test_regions_multiselect_filters_markers_and_url(page: Page) -> None:
     wait_for_markers(page, 5)
     wait_for_query(page, "region", ["bretagne", "corse"])
     assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
+
+
+# Streamlit posts each page config it applies to its host window (here the page itself) as a
+# SET_PAGE_TITLE message: recorded from before the first run.
+RECORD_PAGE_TITLES = """
+window.__titles = [];
+window.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "SET_PAGE_TITLE") { window.__titles.push(event.data.title); }
+});
+"""
+TITLES = "() => window.__titles.slice()"
+
+
+def test_page_config_comes_once_and_stays_through_filter_changes(page: Page) -> None:
+    page.add_init_script(RECORD_PAGE_TITLES)
+    open_dashboard(page)
+    wait_for_app_idle(page)
+    at_load = page.evaluate(TITLES)
+    assert at_load[-1:] == [PAGE_TITLE], at_load
+    regions = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Régions")
+    regions.locator("input").click()
+    page.keyboard.type("Bretag")
+    page.keyboard.press("Enter")
+    wait_for_markers(page, 4)
+    wait_for_app_idle(page)
+    assert page.evaluate(TITLES) == at_load, "the page config was applied again at a filter change"
+    assert page.title() == PAGE_TITLE
+    # Still the wide layout: Streamlit's centred one is at most 736 px wide.
+    box = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert box is not None
+    assert box["width"] > 1000, box
 
 
 def test_csv_download_holds_exactly_the_filtered_rows(page: Page, tmp_path: Path) -> None:
