@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from carte.page import PAGE_TITLE
 from tests.e2e.conftest import DATASET
@@ -49,6 +49,10 @@ def towns_of(*region_codes: str) -> list[str]:
 def open_dashboard(page: Page, path: str = "/", markers: int = len(ALL_ROWS)) -> None:
     page.goto(path)
     wait_for_markers(page, markers, timeout_s=45)  # a first, cold run of the script is slow on a busy machine
+
+
+def regions_multiselect(page: Page) -> Locator:
+    return page.locator('[data-testid="stMultiSelect"]').filter(has_text="Régions")
 
 
 def click_region(page: Page, slug: str, label: str) -> None:
@@ -127,7 +131,7 @@ def test_shared_url_with_two_regions_shows_exactly_their_laureates(page: Page) -
 
 def test_regions_multiselect_filters_markers_and_url(page: Page) -> None:
     open_dashboard(page)
-    regions = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Régions")
+    regions = regions_multiselect(page)
     regions.locator("input").click()
     page.keyboard.type("Bretag")
     page.keyboard.press("Enter")
@@ -159,7 +163,7 @@ def test_page_config_comes_once_and_stays_through_filter_changes(page: Page) -> 
     wait_for_app_idle(page)
     at_load = page.evaluate(TITLES)
     assert at_load[-1:] == [PAGE_TITLE], at_load
-    regions = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Régions")
+    regions = regions_multiselect(page)
     regions.locator("input").click()
     page.keyboard.type("Bretag")
     page.keyboard.press("Enter")
