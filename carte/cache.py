@@ -19,10 +19,17 @@ from territoires.assets import ensure_leaflet, publish
 from territoires.dataset import read_geocoded
 from territoires.departments import department_label
 from territoires.exports import EXPORTS
-from territoires.filters import View, Zone, select
-from territoires.mapping import outlines_geojson, selected_outlines_json, with_markers
+from territoires.filters import View, Zone, per_region, select
+from territoires.mapping import (
+    laureates_geojson,
+    outlines_geojson,
+    selected_outlines_json,
+    selection_previews,
+    with_markers,
+)
 
 FileKey = tuple[str, int, int]  # path, mtime in ns, size: a changed file is a new key
+ViewKey = tuple[tuple[str, ...], str, str]  # a View's regions, zone and query, as cache arguments
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,14 +72,33 @@ def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
     )
 
 
+def view_key(view: View) -> ViewKey:
+    return view.regions, view.zone.value, view.query
+
+
+def _view(key: ViewKey) -> View:
+    regions, zone, query = key
+    return View(regions, Zone(zone), query)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def markers_file(path: str, mtime_ns: int, size: int) -> str:
+    """The dataset's markers as a static file, which the map fetches once for its previews; its URL."""
+    return publish("laureates", ".json", laureates_geojson(load_laureates(path, mtime_ns, size).laureates))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def export_file(
-    path: str, mtime_ns: int, size: int, view: tuple[tuple[str, ...], str, str], kind: str
-) -> bytes:
+def export_file(path: str, mtime_ns: int, size: int, view: ViewKey, kind: str) -> bytes:
     """A download of one view, made on the first click and kept: files follow the data file."""
-    regions, zone, query = view
-    selected = select(load_laureates(path, mtime_ns, size).laureates, View(regions, Zone(zone), query))
+    selected = select(load_laureates(path, mtime_ns, size).laureates, _view(view))
     return EXPORTS[kind].make(selected)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def map_previews(path: str, mtime_ns: int, size: int, view: ViewKey) -> str:
+    """The map's previews for a view (`selection_previews`): a few ms, kept for views seen again."""
+    laureates = load_laureates(path, mtime_ns, size).laureates
+    return selection_previews(laureates, _view(view), per_region(laureates))
 
 
 def file_key(path: Path) -> FileKey:

@@ -22,7 +22,10 @@ from carte.cache import (
     file_key,
     freeze_heap_once,
     load_laureates,
+    map_previews,
+    markers_file,
     static_files,
+    view_key,
 )
 from territoires.dataset import GEOCODED_PATH, DatasetError
 from territoires.exports import EXPORTS, export_basename
@@ -31,10 +34,12 @@ from territoires.filters import (
     View,
     Zone,
     counts,
+    focus,
     ordered_codes,
     parse_query_params,
     per_region,
     query_params,
+    region_option,
     select,
 )
 from territoires.mapping import (
@@ -46,7 +51,7 @@ from territoires.mapping import (
     selection_layer,
 )
 from territoires.programme import PROGRAMME, SOURCE_DATE, SOURCE_TITLE
-from territoires.regions import BY_CODE, REGIONS
+from territoires.regions import REGIONS
 
 MAP_KEY = "carte"
 PAGE_TITLE = "Au cœur des territoires — carte des villes lauréates"
@@ -104,7 +109,7 @@ def show_filters(region_counts: dict[str, int]) -> None:
         st.multiselect(
             "Régions",
             options=[code for code, n in region_counts.items() if n],
-            format_func=lambda code: f"{BY_CODE[code].name} ({region_counts[code]})",
+            format_func=lambda code: region_option(code, region_counts),
             key="regions",
             placeholder="Toutes les régions",
         )
@@ -204,12 +209,11 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
         column_config=TABLE_COLUMNS,
     )
     name = export_basename(view)
-    as_tuple = (view.regions, view.zone.value, view.query)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
     for column, (kind, (label, mime, _)) in zip(st.columns(len(EXPORTS)), EXPORTS.items(), strict=True):
         column.download_button(
             f"Télécharger la sélection ({label})",
-            partial(export_file, *dataset.key, as_tuple, kind),
+            partial(export_file, *dataset.key, view_key(view), kind),
             f"{name}.{kind}",
             mime,
             on_click="ignore",
@@ -321,19 +325,20 @@ def main() -> None:
             key="tiles",
             help="Charge les tuiles depuis openstreetmap.org.",
         )
-        focus = view.regions or (
-            tuple(code for code in with_laureates if BY_CODE[code].overseas == (view.zone is Zone.OVERSEAS))
-            if view.zone is not Zone.ALL
-            else ()
-        )
         st_folium(
-            base_map(outlines_url, region_counts),
+            base_map(outlines_url, region_counts, markers_file(*dataset.key)),
             key=MAP_KEY,
             height=MAP_HEIGHT_PX,
             use_container_width=True,
             returned_objects=[RETURNED_OBJECT],
             render=False,  # st_folium renders the map itself; a second full render only costs time
-            feature_group_to_add=selection_layer(selected, view.regions, focus, tiles),
+            feature_group_to_add=selection_layer(
+                selected,
+                view.regions,
+                focus(view, with_laureates),
+                tiles,
+                map_previews(*dataset.key, view_key(view)),
+            ),
             on_change=lambda: on_map_click(with_laureates),
         )
         st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")

@@ -57,6 +57,23 @@ def ordered_codes(codes: Iterable[str]) -> tuple[str, ...]:
     return tuple(code for code in BY_CODE if code in wanted)
 
 
+def region_option(code: str, numbers: Mapping[str, int]) -> str:
+    """A region as the « Régions » list shows it: « Bretagne (4) »."""
+    return f"{BY_CODE[code].name} ({numbers[code]})"
+
+
+def toggled(view: View, code: str) -> View:
+    """The view once `code` is added to its regions, or removed if it was there."""
+    return View(ordered_codes(set(view.regions) ^ {code}), view.zone, view.query)
+
+
+def focus(view: View, with_laureates: Iterable[str]) -> tuple[str, ...]:
+    """The regions a view frames: its own, else its zone's, else none (its markers are framed)."""
+    if view.regions or view.zone is Zone.ALL:
+        return view.regions
+    return tuple(code for code in with_laureates if BY_CODE[code].overseas == (view.zone is Zone.OVERSEAS))
+
+
 def select(laureates: pd.DataFrame, view: View) -> pd.DataFrame:
     """The laureates the view shows: in one of its regions, in its zone, matching its search."""
     keep = pd.Series(True, index=laureates.index)

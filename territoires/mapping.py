@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import folium
@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from territoires.assets import STATIC_URL_PATH
 from territoires.departments import department_label
+from territoires.filters import View, focus, region_option, select, toggled
 from territoires.insets import display_geometry, display_position, insets
 from territoires.regions import BY_CODE, REGIONS, region_outlines
 
@@ -327,71 +328,136 @@ class Legend(_Script):
     """
 
 
-class LaureateLayer(_Script):
+class MapKit(_Script):
+    # Defined once with the base map, used by each selection layer and by the previews: how a set of
+    # laureates is drawn, how a selection is framed.
     # Markers are SVG circles (no image to host); overseas ones are larger with a dashed ring,
     # so that colour is never the only cue. Tooltips and popups are built from text nodes.
     script = """
-    L.geoJSON({{ this.data }}, {
-        pointToLayer: function (f, latlng) {
-            var overseas = f.properties.overseas;
-            return L.circleMarker(latlng, {
-                radius: overseas ? 7 : 6, weight: 2, color: "__MARKER_RING__", dashArray: overseas ? "3 2" : null,
-                fillColor: overseas ? "__OVERSEAS__" : "__METROPOLE__", fillOpacity: 1,
-                className: overseas ? "laureate laureate-overseas" : "laureate"});
-        },
-        onEachFeature: function (f, layer) {
-            var p = f.properties;
-            function el(tag, text, cls) {
-                var node = document.createElement(tag);
-                if (text !== undefined) { node.textContent = text; }
-                if (cls) { node.className = cls; }
-                return node;
-            }
-            layer.bindTooltip(function () { return el("span", p.town); });
-            // Keyboard access: each marker is a button in the tab order; Enter or Space opens its
-            // popup, Escape closes it (Leaflet's own Escape only works while the map itself has the focus).
-            layer.on("add", function () {
-                var path = layer.getElement();
-                path.setAttribute("tabindex", "0");
-                path.setAttribute("role", "button");
-                path.setAttribute("aria-label", p.town + " : voir la fiche");
-                path.addEventListener("keydown", function (event) {
-                    if (event.key === "Enter" || event.key === " ") {
-                        event.preventDefault();
-                        layer.openPopup();
-                    } else if (event.key === "Escape") {
-                        layer.closePopup();
-                    }
-                });
-            });
-            layer.bindPopup(function () {
-                var box = el("div", undefined, "laureate-popup");
-                box.appendChild(el("strong", p.town));
-                var list = el("dl");
-                [["Département", p.department], ["Région", p.region], ["Code INSEE", p.insee],
-                 ["Coordonnées", Number(p.lat).toFixed(5) + ", " + Number(p.lon).toFixed(5)]]
-                    .forEach(function (pair) {
-                        list.appendChild(el("dt", pair[0]));
-                        list.appendChild(el("dd", pair[1]));
+    window.carteLaureates = function (data) {
+        return L.geoJSON(data, {
+            pointToLayer: function (f, latlng) {
+                var overseas = f.properties.overseas;
+                return L.circleMarker(latlng, {
+                    radius: overseas ? 7 : 6, weight: 2, color: "__MARKER_RING__", dashArray: overseas ? "3 2" : null,
+                    fillColor: overseas ? "__OVERSEAS__" : "__METROPOLE__", fillOpacity: 1,
+                    className: overseas ? "laureate laureate-overseas" : "laureate"});
+            },
+            onEachFeature: function (f, layer) {
+                var p = f.properties;
+                function el(tag, text, cls) {
+                    var node = document.createElement(tag);
+                    if (text !== undefined) { node.textContent = text; }
+                    if (cls) { node.className = cls; }
+                    return node;
+                }
+                layer.bindTooltip(function () { return el("span", p.town); });
+                // Keyboard access: each marker is a button in the tab order; Enter or Space opens its
+                // popup, Escape closes it (Leaflet's own Escape only works while the map itself has the focus).
+                layer.on("add", function () {
+                    var path = layer.getElement();
+                    path.setAttribute("tabindex", "0");
+                    path.setAttribute("role", "button");
+                    path.setAttribute("aria-label", p.town + " : voir la fiche");
+                    path.addEventListener("keydown", function (event) {
+                        if (event.key === "Enter" || event.key === " ") {
+                            event.preventDefault();
+                            layer.openPopup();
+                        } else if (event.key === "Escape") {
+                            layer.closePopup();
+                        }
                     });
-                box.appendChild(list);
-                if (p.note) { box.appendChild(el("p", p.note)); }
-                var lat = Number(p.lat).toFixed(6), lon = Number(p.lon).toFixed(6);
-                var link = el("a", "Voir sur OpenStreetMap");
-                link.href = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=13/" + lat + "/" + lon;
-                link.target = "_blank";
-                link.rel = "noopener noreferrer";
-                box.appendChild(link);
-                return box;
-            });
+                });
+                layer.bindPopup(function () {
+                    var box = el("div", undefined, "laureate-popup");
+                    box.appendChild(el("strong", p.town));
+                    var list = el("dl");
+                    [["Département", p.department], ["Région", p.region], ["Code INSEE", p.insee],
+                     ["Coordonnées", Number(p.lat).toFixed(5) + ", " + Number(p.lon).toFixed(5)]]
+                        .forEach(function (pair) {
+                            list.appendChild(el("dt", pair[0]));
+                            list.appendChild(el("dd", pair[1]));
+                        });
+                    box.appendChild(list);
+                    if (p.note) { box.appendChild(el("p", p.note)); }
+                    var lat = Number(p.lat).toFixed(6), lon = Number(p.lon).toFixed(6);
+                    var link = el("a", "Voir sur OpenStreetMap");
+                    link.href = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=13/" + lat + "/" + lon;
+                    link.target = "_blank";
+                    link.rel = "noopener noreferrer";
+                    box.appendChild(link);
+                    return box;
+                });
+            }
+        });
+    };
+    // Fitted in the browser, which knows the map's real size (a phone's or a wide screen's).
+    window.carteFit = function (map, bounds, animate) {
+        map.fitBounds(bounds, {padding: [12, 12], maxZoom: 9, animate: animate});
+    };
+    """
+
+
+class LaureateLayer(_Script):
+    script = """
+    {{ this._parent.get_name() }}.laureates = carteLaureates({{ this.data }}).addTo({{ this._parent.get_name() }});
+    """
+
+
+class Previews(_Script):
+    # What the map shows for each region the « Régions » list can add or remove next (`selection_previews`).
+    script = """window.cartePreview = {group: {{ this._parent.get_name() }}, views: {{ this.data }}};"""
+
+
+class PreviewWatch(_Script):
+    # The list shows a change 20 to 40 ms after the key or click; the run that follows reaches the map
+    # some 200 ms later, after the browser has drawn the whole page again. The map shows at once the
+    # markers and framing that the last run computed for that list (this only looks them up, in the
+    # dataset's markers, a file fetched once); the run then draws the same, with the selected
+    # outlines. The list is found by its label, each chosen region by the aria-label Streamlit gives
+    # its tag: if that markup changes, nothing is previewed and the run alone updates the map.
+    script = """
+    (function (map, url) {
+        var host, features = null;
+        try { host = window.parent.document; } catch (e) { return; }
+        if (!host || host === document) { return; }
+        fetch(url).then(function (response) { return response.json(); })
+            .then(function (collection) { features = collection.features; }, function () {});
+        function chosen() {
+            var input = host.querySelector('input[aria-label="Régions"]');
+            var list = input && input.closest('[data-testid="stMultiSelect"]');
+            if (!list) { return null; }
+            return Array.prototype.map.call(list.querySelectorAll("[data-tag]"), function (tag) {
+                return tag.getAttribute("aria-label");
+            }).sort().join("\\n");
         }
-    }).addTo({{ this._parent.get_name() }});
+        // Only a change of the list is previewed: after a click on the map, the run's layer can
+        // arrive before the list shows the new choice, and the old one must not be taken for a change.
+        var seen = chosen();
+        function show() {
+            var key = chosen(), preview = window.cartePreview;
+            if (key === null || key === seen) { return; }
+            seen = key;
+            var view = features && preview ? preview.views[key] : undefined;
+            if (!view) { return; }
+            var group = preview.group;
+            [group.laureates, group.selected].forEach(function (layer) { if (layer) { group.removeLayer(layer); } });
+            group.laureates = carteLaureates({type: "FeatureCollection", features: view.markers.map(function (i) {
+                return features[i];
+            })}).addTo(group);
+            carteFit(map, view.bounds, false);
+        }
+        // In a task of its own: the list sends its value to Streamlit first, from a timer of its own.
+        var watcher = new window.parent.MutationObserver(function () { setTimeout(show); });
+        watcher.observe(host.body, {childList: true, subtree: true});
+        window.addEventListener("pagehide", function () { watcher.disconnect(); });
+    })({{ this._parent.get_name() }}, {{ this.data }});
     """
 
 
 class SelectedRegions(_Script):
     script = """
-    L.geoJSON({{ this.data }}, {interactive: false,
+    {{ this._parent.get_name() }}.selected = L.geoJSON({{ this.data }}, {interactive: false,
         style: {className: "region-selected", color: "__SELECTED_STROKE__", weight: 3, dashArray: "8 4", fill: false}
     }).addTo({{ this._parent.get_name() }});
     """
@@ -486,8 +552,7 @@ def selected_outlines_json() -> dict[str, str]:
 
 
 class FitBounds(_Script):
-    # Fitted in the browser, which knows the map's real size (a phone's or a wide screen's).
-    script = """{{ this.map_name }}.fitBounds({{ this.data }}, {padding: [12, 12], maxZoom: 9});"""
+    script = """carteFit({{ this.map_name }}, {{ this.data }});"""
 
     @property
     def map_name(self) -> str:
@@ -499,15 +564,38 @@ class FitBounds(_Script):
         return name
 
 
-def _leaflet_bounds(bounds: Bounds) -> str:
+def _leaflet_corners(bounds: Bounds) -> list[list[float]]:
     west, south, east, north = bounds
-    return to_safe_json([[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]])
+    return [[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]]
 
 
-def base_map(outlines_url: str, per_region: dict[str, int]) -> folium.Map:
+def _leaflet_bounds(bounds: Bounds) -> str:
+    return to_safe_json(_leaflet_corners(bounds))
+
+
+def selection_previews(everything: pd.DataFrame, view: View, numbers: Mapping[str, int]) -> str:
+    """For each region the « Régions » list can add to `view` or remove from it, what the map then
+    shows: the markers (indices into `everything`, from `with_markers`) and the framing. Keyed by the
+    list's labels of the regions chosen, sorted, one per line; `numbers` are the laureates per region."""
+    with_laureates = [code for code, n in numbers.items() if n]
+    in_zone = select(everything, View((), view.zone, view.query))  # a toggle changes the regions alone
+    views = {}
+    for code in with_laureates:
+        after = toggled(view, code)
+        shown = select(in_zone, View(after.regions))
+        key = "\n".join(sorted(region_option(c, numbers) for c in after.regions))
+        views[key] = {
+            "markers": everything.index.get_indexer(shown.index).tolist(),
+            "bounds": _leaflet_corners(selection_bounds(focus(after, with_laureates), shown)),
+        }
+    return to_safe_json(views)
+
+
+def base_map(outlines_url: str, per_region: dict[str, int], markers_url: str | None = None) -> folium.Map:
     """The constant part of the map. Built the same way at every rerun, so it never remounts.
 
-    `outlines_url` serves `outlines_geojson()`; `per_region` gives the outlines' tooltips.
+    `outlines_url` serves `outlines_geojson()`; `per_region` gives the outlines' tooltips;
+    `markers_url`, if any, serves `laureates_geojson` of the whole dataset, for the previews.
     """
     west, south, east, north = whole_map_bounds()
     fmap = _Map(
@@ -525,20 +613,27 @@ def base_map(outlines_url: str, per_region: dict[str, int]) -> folium.Map:
     root = fmap.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(_Rendered(_MAP_STYLE), name="map_css")
+    fmap.add_child(MapKit())
     fmap.add_child(RegionLayer(to_safe_json({"url": outlines_url, "labels": region_labels(per_region)})))
     fmap.add_child(InsetFrames(_insets_json()))
     fmap.add_child(Legend(to_safe_json(_legend_html())))
     fmap.add_child(FitBounds(_leaflet_bounds(whole_map_bounds())))
+    if markers_url is not None:
+        fmap.add_child(PreviewWatch(to_safe_json(markers_url)))
     return fmap
 
 
 def selection_layer(
-    laureates: pd.DataFrame, region_codes: Iterable[str], focus: Iterable[str], tiles: bool
+    laureates: pd.DataFrame,
+    region_codes: Iterable[str],
+    framed: Iterable[str],
+    tiles: bool,
+    previews: str | None = None,
 ) -> folium.FeatureGroup:
     """What changes with the filter: the selected markers and outlines, the view, the optional tiles.
 
-    `laureates` come from `with_markers`; `focus` is the regions the view frames (the selected
-    ones, or a zone's); none frames the markers.
+    `laureates` come from `with_markers`; `framed` is the regions the view frames (the selected
+    ones, or a zone's); none frames the markers. `previews` come from `selection_previews`.
     """
     region_codes = list(region_codes)
     group = _SelectionGroup()
@@ -550,5 +645,7 @@ def selection_layer(
         outlines = ",".join(selected_outlines_json()[code] for code in region_codes)
         group.add_child(SelectedRegions('{"type":"FeatureCollection","features":[' + outlines + "]}"))
     group.add_child(LaureateLayer(laureates_geojson(laureates)))
-    group.add_child(FitBounds(_leaflet_bounds(selection_bounds(focus, laureates))))
+    group.add_child(FitBounds(_leaflet_bounds(selection_bounds(framed, laureates))))
+    if previews is not None:
+        group.add_child(Previews(previews))
     return group

@@ -9,15 +9,19 @@ import pytest
 from branca.element import Figure
 from streamlit_folium import generate_leaflet_string
 
-from territoires.filters import View, per_region, select
+from territoires.filters import View, Zone, focus, per_region, select, toggled
 from territoires.mapping import (
+    MapKit,
+    _leaflet_bounds,
     _Rendered,
     base_map,
     display_outlines,
     laureates_geojson,
     outlines_geojson,
     region_labels,
+    selection_bounds,
     selection_layer,
+    selection_previews,
     to_safe_json,
     whole_map_bounds,
     with_markers,
@@ -34,9 +38,11 @@ HOSTILE = [
 
 
 def embedded_collections(script: str) -> list[dict[str, Any]]:
-    """Every FeatureCollection the script passes to L.geoJSON."""
+    """Every FeatureCollection the script passes to L.geoJSON, or to the map's `carteLaureates`."""
     found = []
-    for match in re.finditer(r"L\.geoJSON\((\{.*?\}), \{", script, flags=re.DOTALL):
+    for match in re.finditer(
+        r'(?:L\.geoJSON|carteLaureates)\((\{".*?\})(?:, \{|\))', script, flags=re.DOTALL
+    ):
         found.append(json.loads(match.group(1)))
     return found
 
@@ -57,14 +63,15 @@ def whole_map(laureates: pd.DataFrame) -> str:
     return html
 
 
-def test_map_draws_55_laureate_markers(laureates: pd.DataFrame) -> None:
+def test_map_draws_55_laureate_markers(laureates: pd.DataFrame, whole_map: str) -> None:
     script = selection_script(laureates)
     markers = [
         c for c in embedded_collections(script) if c["features"] and "town" in c["features"][0]["properties"]
     ]
     assert len(markers) == 1
     assert len(markers[0]["features"]) == 55
-    assert 'className: overseas ? "laureate laureate-overseas" : "laureate"' in script
+    # How markers are drawn comes once, with the base map.
+    assert 'className: overseas ? "laureate laureate-overseas" : "laureate"' in whole_map
 
 
 def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame, whole_map: str) -> None:
@@ -110,7 +117,30 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
     towns = {f["properties"].get("town") for c in collections for f in c["features"]}
     assert towns - {None} == {"Fougères", "Morlaix", "Quimper", "Saint-Brieuc"}
     assert "region-selected" in script
-    assert ".fitBounds(" in script
+    assert "carteFit(" in script
+
+
+@pytest.mark.parametrize(
+    "view",
+    [View(), View(("53", "94")), View(zone=Zone.OVERSEAS), View(("44",), Zone.METROPOLE, "saint")],
+    ids=["everything", "two regions", "overseas", "region, zone and search"],
+)
+def test_previews_are_what_each_toggle_of_the_list_selects(laureates: pd.DataFrame, view: View) -> None:
+    """One preview per region the list can add or remove, keyed as the list labels its choices, with
+    exactly the markers and framing that the run after that change draws."""
+    everything = with_markers(laureates)
+    numbers = per_region(laureates)
+    with_laureates = [code for code, n in numbers.items() if n]
+    previews = json.loads(selection_previews(everything, view, numbers))
+    assert len(previews) == len(with_laureates) == 18
+    for code in with_laureates:
+        after = toggled(view, code)
+        assert (code in after.regions) != (code in view.regions)
+        shown = select(everything, after)
+        key = "\n".join(sorted(f"{BY_CODE[c].name} ({numbers[c]})" for c in after.regions))
+        assert [everything.iloc[i]["town"] for i in previews[key]["markers"]] == shown["town"].tolist()
+        framed = selection_bounds(focus(after, with_laureates), shown)
+        assert previews[key]["bounds"] == json.loads(_leaflet_bounds(framed))
 
 
 def test_base_map_is_the_same_at_every_build(laureates: pd.DataFrame) -> None:
@@ -130,7 +160,7 @@ def test_data_text_is_inert_in_the_map_script(laureates: pd.DataFrame, text: str
         assert text not in script  # only its JSON-escaped form is there...
     markers = embedded_collections(script)[-1]
     assert markers["features"][0]["properties"]["town"] == text  # ...which reads back as the same text
-    assert "innerHTML" not in script.split("L.geoJSON(", 1)[1]  # tooltips and popups use text nodes
+    assert "innerHTML" not in MapKit.script  # tooltips and popups use text nodes
 
 
 def test_display_outlines_are_light() -> None:

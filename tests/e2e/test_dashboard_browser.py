@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from carte.page import PAGE_TITLE
 from tests.e2e.conftest import DATASET
@@ -144,6 +145,31 @@ def test_regions_multiselect_filters_markers_and_url(page: Page) -> None:
     wait_for_markers(page, 5)
     wait_for_query(page, "region", ["bretagne", "corse"])
     assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
+
+
+def test_the_map_shows_a_region_chosen_in_the_list_before_the_run_that_follows(page: Page) -> None:
+    """The previews the last run sent: with the page's messages to the server held back once it is
+    loaded, no run follows the choice, and the map alone shows the region's markers."""
+    hold: list[str | bytes] = []
+    holding = False
+
+    def route(socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+        socket.on_message(lambda message: hold.append(message) if holding else server.send(message))
+        server.on_message(socket.send)
+
+    page.route_web_socket(re.compile(r"/_stcore/stream$"), route)
+    open_dashboard(page)
+    wait_for_app_idle(page)
+    holding = True
+    regions = regions_multiselect(page)
+    regions.locator("input").click()
+    page.keyboard.type("Corse")
+    page.keyboard.press("Enter")
+    wait_for_markers(page, 1)
+    assert [str(p["town"]) for p in marker_properties(page)] == towns_of(CORSE)
+    assert hold, "the list's change never asked the server for a run"
+    expect(page.get_by_text("55 / 55", exact=True)).to_be_visible()  # the counts: no run has come
 
 
 # Streamlit posts each page config it applies to its host window (here the page itself) as a
