@@ -406,7 +406,9 @@ class LaureateLayer(_Script):
 
 class Previews(_Script):
     # What the map shows for each region the « Régions » list can add or remove next (`selection_previews`).
-    script = """window.cartePreview = {group: {{ this._parent.get_name() }}, views: {{ this.data }}};"""
+    script = (
+        """window.cartePreview = Object.assign({group: {{ this._parent.get_name() }}}, {{ this.data }});"""
+    )
 
 
 class PreviewWatch(_Script):
@@ -434,18 +436,33 @@ class PreviewWatch(_Script):
         // Only a change of the list is previewed: after a click on the map, the run's layer can
         // arrive before the list shows the new choice, and the old one must not be taken for a change.
         var seen = chosen();
+        // Puts `layers` in the group in place of its markers and selected outlines; returns those.
+        function swap(group, layers) {
+            var previous = [group.laureates, group.selected].filter(Boolean);
+            previous.forEach(function (layer) { group.removeLayer(layer); });
+            layers.forEach(function (layer) { group.addLayer(layer); });
+            group.laureates = layers[0];
+            group.selected = layers[1];
+            return previous;
+        }
         function show() {
             var key = chosen(), preview = window.cartePreview;
             if (key === null || key === seen) { return; }
             seen = key;
-            var view = features && preview ? preview.views[key] : undefined;
-            if (!view) { return; }
-            var group = preview.group;
-            [group.laureates, group.selected].forEach(function (layer) { if (layer) { group.removeLayer(layer); } });
-            group.laureates = carteLaureates({type: "FeatureCollection", features: view.markers.map(function (i) {
-                return features[i];
-            })}).addTo(group);
-            carteFit(map, view.bounds, false);
+            if (!features || !preview) { return; }
+            var group = preview.group, view = preview.views[key];
+            if (key === preview.own.key) {
+                // Back to what the layer was drawn for, whose run may never come again (streamlit-folium
+                // redraws nothing for a layer it already has): its own markers and outlines.
+                if (preview.kept) { swap(group, preview.kept); preview.kept = null; carteFit(map, preview.own.bounds, false); }
+            } else if (view) {
+                var drawn = carteLaureates({type: "FeatureCollection", features: view.markers.map(function (i) {
+                    return features[i];
+                })});
+                var previous = swap(group, [drawn]);
+                preview.kept = preview.kept || previous;
+                carteFit(map, view.bounds, false);
+            }
         }
         // In a task of its own: the list sends its value to Streamlit first, from a timer of its own.
         var watcher = new window.parent.MutationObserver(function () { setTimeout(show); });
@@ -575,20 +592,28 @@ def _leaflet_bounds(bounds: Bounds) -> str:
 
 def selection_previews(everything: pd.DataFrame, view: View, numbers: Mapping[str, int]) -> str:
     """For each region the « Régions » list can add to `view` or remove from it, what the map then
-    shows: the markers (indices into `everything`, from `with_markers`) and the framing. Keyed by the
-    list's labels of the regions chosen, sorted, one per line; `numbers` are the laureates per region."""
+    shows: the markers (indices into `everything`, from `with_markers`) and the framing; and the
+    framing of `view` itself. Keyed as the list shows its choice: the labels of the regions chosen,
+    sorted, one per line; `numbers` are the laureates per region."""
     with_laureates = [code for code, n in numbers.items() if n]
     in_zone = select(everything, View((), view.zone, view.query))  # a toggle changes the regions alone
+
+    def key(codes: Iterable[str]) -> str:
+        return "\n".join(sorted(region_option(code, numbers) for code in codes))
+
+    def chosen(after: View) -> tuple[pd.DataFrame, list[list[float]]]:
+        shown = select(in_zone, View(after.regions))
+        return shown, _leaflet_corners(selection_bounds(focus(after, with_laureates), shown))
+
     views = {}
     for code in with_laureates:
         after = toggled(view, code)
-        shown = select(in_zone, View(after.regions))
-        key = "\n".join(sorted(region_option(c, numbers) for c in after.regions))
-        views[key] = {
+        shown, framing = chosen(after)
+        views[key(after.regions)] = {
             "markers": everything.index.get_indexer(shown.index).tolist(),
-            "bounds": _leaflet_corners(selection_bounds(focus(after, with_laureates), shown)),
+            "bounds": framing,
         }
-    return to_safe_json(views)
+    return to_safe_json({"own": {"key": key(view.regions), "bounds": chosen(view)[1]}, "views": views})
 
 
 def base_map(outlines_url: str, per_region: dict[str, int], markers_url: str | None = None) -> folium.Map:

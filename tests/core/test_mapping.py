@@ -131,7 +131,8 @@ def test_previews_are_what_each_toggle_of_the_list_selects(laureates: pd.DataFra
     everything = with_markers(laureates)
     numbers = per_region(laureates)
     with_laureates = [code for code, n in numbers.items() if n]
-    previews = json.loads(selection_previews(everything, view, numbers))
+    data = json.loads(selection_previews(everything, view, numbers))
+    previews = data["views"]
     assert len(previews) == len(with_laureates) == 18
     for code in with_laureates:
         after = toggled(view, code)
@@ -141,6 +142,10 @@ def test_previews_are_what_each_toggle_of_the_list_selects(laureates: pd.DataFra
         assert [everything.iloc[i]["town"] for i in previews[key]["markers"]] == shown["town"].tolist()
         framed = selection_bounds(focus(after, with_laureates), shown)
         assert previews[key]["bounds"] == json.loads(_leaflet_bounds(framed))
+    # And the view itself, which the map goes back to when the list does, without a run.
+    assert data["own"]["key"] == "\n".join(sorted(f"{BY_CODE[c].name} ({numbers[c]})" for c in view.regions))
+    own = selection_bounds(focus(view, with_laureates), select(everything, view))
+    assert data["own"]["bounds"] == json.loads(_leaflet_bounds(own))
 
 
 def test_base_map_is_the_same_at_every_build(laureates: pd.DataFrame) -> None:

@@ -147,29 +147,42 @@ def test_regions_multiselect_filters_markers_and_url(page: Page) -> None:
     assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
 
 
+def choose_in_list(page: Page, typed: str) -> None:
+    regions_multiselect(page).locator("input").click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+
+
+def selected_outlines(page: Page) -> int:
+    return int(map_evaluate(page, "() => document.querySelectorAll('path.region-selected').length"))
+
+
 def test_the_map_shows_a_region_chosen_in_the_list_before_the_run_that_follows(page: Page) -> None:
     """The previews the last run sent: with the page's messages to the server held back once it is
-    loaded, no run follows the choice, and the map alone shows the region's markers."""
-    hold: list[str | bytes] = []
+    loaded, no run follows the choice, and the map alone shows the region's markers; taking the
+    region out again brings back, still without a run, the markers and outline of the shared view."""
+    held: list[str | bytes] = []
     holding = False
 
     def route(socket: WebSocketRoute) -> None:
         server = socket.connect_to_server()
-        socket.on_message(lambda message: hold.append(message) if holding else server.send(message))
+        socket.on_message(lambda message: held.append(message) if holding else server.send(message))
         server.on_message(socket.send)
 
     page.route_web_socket(re.compile(r"/_stcore/stream$"), route)
-    open_dashboard(page)
+    open_dashboard(page, "/?region=bretagne", markers=4)
     wait_for_app_idle(page)
+    assert selected_outlines(page) == 1
     holding = True
-    regions = regions_multiselect(page)
-    regions.locator("input").click()
-    page.keyboard.type("Corse")
-    page.keyboard.press("Enter")
-    wait_for_markers(page, 1)
-    assert [str(p["town"]) for p in marker_properties(page)] == towns_of(CORSE)
-    assert hold, "the list's change never asked the server for a run"
-    expect(page.get_by_text("55 / 55", exact=True)).to_be_visible()  # the counts: no run has come
+    choose_in_list(page, "Corse")
+    wait_for_markers(page, 5)
+    assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
+    assert held, "the list's change never asked the server for a run"
+    expect(page.get_by_text("4 / 55", exact=True)).to_be_visible()  # the counts: no run has come
+    page.keyboard.press("Backspace")
+    wait_for_markers(page, 4)
+    assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE)
+    assert selected_outlines(page) == 1
 
 
 # Streamlit posts each page config it applies to its host window (here the page itself) as a
@@ -189,10 +202,7 @@ def test_page_config_comes_once_and_stays_through_filter_changes(page: Page) -> 
     wait_for_app_idle(page)
     at_load = page.evaluate(TITLES)
     assert at_load[-1:] == [PAGE_TITLE], at_load
-    regions = regions_multiselect(page)
-    regions.locator("input").click()
-    page.keyboard.type("Bretag")
-    page.keyboard.press("Enter")
+    choose_in_list(page, "Bretag")
     wait_for_markers(page, 4)
     wait_for_app_idle(page)
     assert page.evaluate(TITLES) == at_load, "the page config was applied again at a filter change"
