@@ -56,6 +56,12 @@ def regions_multiselect(page: Page) -> Locator:
     return page.locator('[data-testid="stMultiSelect"]').filter(has_text="Régions")
 
 
+def choose_in_list(page: Page, typed: str) -> None:
+    regions_multiselect(page).locator("input").click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+
+
 def click_region(page: Page, slug: str, label: str) -> None:
     """A real mouse click on the region's outline, after checking its tooltip names it."""
     x, y = feature_point(page, "slug", slug)
@@ -132,25 +138,16 @@ def test_shared_url_with_two_regions_shows_exactly_their_laureates(page: Page) -
 
 def test_regions_multiselect_filters_markers_and_url(page: Page) -> None:
     open_dashboard(page)
-    regions = regions_multiselect(page)
-    regions.locator("input").click()
-    page.keyboard.type("Bretag")
-    page.keyboard.press("Enter")
+    choose_in_list(page, "Bretag")
     wait_for_markers(page, 4)
     wait_for_query(page, "region", ["bretagne"])
 
     page.keyboard.press("Escape")
-    regions.locator("input").click()
+    regions_multiselect(page).locator("input").click()
     page.get_by_role("option", name="Corse (1)").click()
     wait_for_markers(page, 5)
     wait_for_query(page, "region", ["bretagne", "corse"])
     assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
-
-
-def choose_in_list(page: Page, typed: str) -> None:
-    regions_multiselect(page).locator("input").click()
-    page.keyboard.type(typed)
-    page.keyboard.press("Enter")
 
 
 def selected_outlines(page: Page) -> int:
