@@ -8,9 +8,10 @@ from pathlib import Path
 
 from geocode.providers import DEFAULT_USER_AGENT, PROVIDER_NAMES, Place, make_geocoder
 from geocode.run import Outcome, RetryPolicy, geocode_places, geocoded_csv
-from geocode.storage import AnswerCache, WriteError, write_atomically
+from geocode.storage import AnswerCache
 from territoires import PROJECT_DIR
 from territoires.dataset import GEOCODED_PATH, LAUREATES_PATH, DatasetError, read_laureates
+from territoires.files import WriteError, write_atomically
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 

@@ -1,4 +1,4 @@
-"""Geocoding every laureate: cache, bounded retries, validation against the region outline, CSV."""
+"""Geocoding every laureate: cache, bounded retries, validation against the region outlines, CSV."""
 
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from geopy.exc import (
     GeopyError,
 )
 from geopy.location import Location
-from shapely.geometry import Point
 
 from geocode.providers import Place, PlaceGeocoder
 from geocode.storage import Answer, AnswerCache
 from territoires.dataset import FACT_COLUMNS, geocoded_csv_text
-from territoires.regions import region_outlines
+from territoires.regions import placement_problem
 
 MAX_RETRY_AFTER_SECONDS = 30.0  # a longer Retry-After is reported rather than waited for
 
@@ -102,10 +101,8 @@ def ask(geocoder: PlaceGeocoder, place: Place, policy: RetryPolicy) -> Location 
 
 
 def outside_region(place: Place, answer: Answer) -> str | None:
-    """Why the point cannot be this laureate's, or None: it must lie inside its region's outline."""
-    if region_outlines()[place.region.code].covers(Point(answer.longitude, answer.latitude)):
-        return None
-    return f"ce point est hors de la région {place.region.name}"
+    """Why the point cannot be this laureate's, or None: see `placement_problem`."""
+    return placement_problem(place.region.code, answer.longitude, answer.latitude)
 
 
 def resolve(place: Place, geocoder: PlaceGeocoder, cache: AnswerCache, policy: RetryPolicy) -> Outcome:

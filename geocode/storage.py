@@ -1,44 +1,17 @@
-"""Files the geocoder writes: atomic replacement, and the JSON cache of resolved towns."""
+"""The JSON cache of resolved towns, written atomically."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from territoires.files import write_atomically
+
 CACHE_VERSION = 1
-
-
-class WriteError(Exception):
-    """A file that could not be written; the message names it."""
-
-    def __init__(self, path: Path, err: OSError) -> None:
-        self.message = (
-            f"{path} — écriture impossible ({err.strerror or err}). Vérifiez le dossier et les droits."
-        )
-        super().__init__(self.message)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8, "\\n"), so that readers see the old file or the new, never half."""
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Same folder as the target: os.replace is only atomic within one file system.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)  # os.replace: atomic
-    except OSError as err:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise WriteError(path, err) from None
 
 
 @dataclass(frozen=True, slots=True)

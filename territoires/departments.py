@@ -1,4 +1,5 @@
-"""Department names by INSEE code (Code officiel géographique): for popups, tables and Nominatim queries."""
+"""Departments by INSEE code (Code officiel géographique): names for popups, tables and Nominatim
+queries; their region, from which the region outlines are built (`territoires.outlines`)."""
 
 DEPARTMENT_NAMES: dict[str, str] = {
     "01": "Ain",
@@ -103,6 +104,33 @@ DEPARTMENT_NAMES: dict[str, str] = {
     "974": "La Réunion",
     "976": "Mayotte",
     "978": "Saint-Martin",  # a collectivity, not a department, but INSEE gives it this code
+}
+
+
+# Region code -> its departments, as the COG gives them since 2016; Saint-Martin is its own "region".
+REGION_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "84": ("01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"),
+    "27": ("21", "25", "39", "58", "70", "71", "89", "90"),
+    "53": ("22", "29", "35", "56"),
+    "24": ("18", "28", "36", "37", "41", "45"),
+    "94": ("2A", "2B"),
+    "44": ("08", "10", "51", "52", "54", "55", "57", "67", "68", "88"),
+    "32": ("02", "59", "60", "62", "80"),
+    "11": ("75", "77", "78", "91", "92", "93", "94", "95"),
+    "28": ("14", "27", "50", "61", "76"),
+    "75": ("16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"),
+    "76": ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"),
+    "52": ("44", "49", "53", "72", "85"),
+    "93": ("04", "05", "06", "13", "83", "84"),
+    "01": ("971",),
+    "02": ("972",),
+    "03": ("973",),
+    "04": ("974",),
+    "06": ("976",),
+    "978": ("978",),
+}
+DEPARTMENT_REGION: dict[str, str] = {
+    department: region for region, departments in REGION_DEPARTMENTS.items() for department in departments
 }
 
 

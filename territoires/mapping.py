@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cache
 
 import folium
@@ -24,6 +25,7 @@ from territoires.assets import STATIC_URL_PATH
 from territoires.departments import department_label
 from territoires.filters import View, focus, region_option, select, toggled
 from territoires.insets import display_geometry, display_position, insets
+from territoires.outlines import MAP_ATTRIBUTION
 from territoires.regions import BY_CODE, REGIONS, region_outlines
 
 LEAFLET_URL_PATH = f"{STATIC_URL_PATH}/leaflet"
@@ -297,16 +299,15 @@ class InsetFrames(_Script):
 
 class Legend(_Script):
     script = """
-    (function (map) {
+    (function (map, data) {
         var legend = L.control({position: "topright"});
         legend.onAdd = function () {
             var box = L.DomUtil.create("div", "map-legend");
-            box.innerHTML = {{ this.data }};
+            box.innerHTML = data.html;
             return box;
         };
         legend.addTo(map);
-        map.attributionControl.addAttribution(
-            "Contours : IGN Admin Express COG 2018 (Licence Ouverte), Natural Earth");
+        map.attributionControl.addAttribution(data.attribution);
         document.documentElement.lang = "fr";  // the map's own document, inside streamlit-folium's frame
         // The frame's accessible name; Streamlit names it after the component, "streamlit_folium.st_folium".
         if (window.frameElement) { window.frameElement.title = "Carte des villes lauréates"; }
@@ -324,7 +325,7 @@ class Legend(_Script):
             var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
             if (close) { close.title = "Fermer la fiche"; close.setAttribute("aria-label", "Fermer la fiche"); }
         });
-    })({{ this._parent.get_name() }});
+    })({{ this._parent.get_name() }}, {{ this.data }});
     """
 
 
@@ -596,7 +597,7 @@ def selection_previews(everything: pd.DataFrame, view: View, numbers: Mapping[st
     framing of `view` itself. Keyed as the list shows its choice: the labels of the regions chosen,
     sorted, one per line; `numbers` are the laureates per region."""
     with_laureates = [code for code, n in numbers.items() if n]
-    in_zone = select(everything, View((), view.zone, view.query))  # a toggle changes the regions alone
+    in_zone = select(everything, replace(view, regions=()))  # a toggle changes the regions alone
 
     def key(codes: Iterable[str]) -> str:
         return "\n".join(sorted(region_option(code, numbers) for code in codes))
@@ -641,7 +642,7 @@ def base_map(outlines_url: str, per_region: dict[str, int], markers_url: str | N
     fmap.add_child(MapKit())
     fmap.add_child(RegionLayer(to_safe_json({"url": outlines_url, "labels": region_labels(per_region)})))
     fmap.add_child(InsetFrames(_insets_json()))
-    fmap.add_child(Legend(to_safe_json(_legend_html())))
+    fmap.add_child(Legend(to_safe_json({"html": _legend_html(), "attribution": MAP_ATTRIBUTION})))
     fmap.add_child(FitBounds(_leaflet_bounds(whole_map_bounds())))
     if markers_url is not None:
         fmap.add_child(PreviewWatch(to_safe_json(markers_url)))

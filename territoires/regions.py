@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from shapely.geometry import shape
+import shapely
+from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from territoires import DATA_DIR
 
-OUTLINES_PATH: Path = DATA_DIR / "regions.geojson"
+OUTLINES_PATH: Path = DATA_DIR / "regions.geojson"  # built by `python -m territoires.outlines`
+# Natural Earth's coastlines are coarser than a town hall's place: Basse-Terre's lies 1.4 km out at sea.
+PLACEMENT_TOLERANCE_KM = 2.0
+EARTH_RADIUS_KM = 6371.0088
+FAR_KM = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +69,33 @@ def region_outlines(path: Path = OUTLINES_PATH) -> dict[str, BaseGeometry]:
     features = read_outlines_geojson(path)["features"]
     assert isinstance(features, list)
     return {f["properties"]["code"]: shape(f["geometry"]) for f in features}
+
+
+def distance_km(geometry: BaseGeometry, lon: float, lat: float) -> float:
+    """Distance from the point to the geometry, on a plane tangent at the point: exact enough
+    within the few kilometres where it decides anything."""
+    scale = math.radians(1) * EARTH_RADIUS_KM
+    local = shapely.transform(
+        geometry, lambda xy: (xy - (lon, lat)) * (scale * math.cos(math.radians(lat)), scale)
+    )
+    return float(local.distance(Point(0, 0)))
+
+
+def placement_problem(region_code: str, lon: float, lat: float) -> str | None:
+    """Why (lon, lat) cannot be a place of this region, in French, or None: it must lie inside the
+    region's outline, or within PLACEMENT_TOLERANCE_KM of it and nearer to it than to any other."""
+    outlines = region_outlines()
+    own, point = outlines[region_code], Point(lon, lat)
+    if own.covers(point):
+        return None
+    name = BY_CODE[region_code].name
+    gap = distance_km(own, lon, lat)
+    if gap > PLACEMENT_TOLERANCE_KM:
+        # The tangent plane is only a measure nearby; far off, the order of magnitude is what helps.
+        how_far = f"à {gap:.1f} km" if gap < FAR_KM else f"à plus de {FAR_KM} km"
+        return f"ce point est {how_far} de la région {name} (tolérance : {PLACEMENT_TOLERANCE_KM:g} km)"
+    # Only outlines within a degree can be nearer than the tolerance; the others are not measured.
+    for code, outline in outlines.items():
+        if code != region_code and outline.distance(point) < 1 and distance_km(outline, lon, lat) <= gap:
+            return f"ce point est plus près de {BY_CODE[code].name} que de la région {name}"
+    return None

