@@ -29,7 +29,7 @@ from territoires.mapping import (
 )
 
 FileKey = tuple[str, int, int]  # path, mtime in ns, size: a changed file is a new key
-ViewKey = tuple[tuple[str, ...], str, str]  # a View's regions, zone and query, as cache arguments
+ViewKey = tuple[tuple[str, ...], str, str, int | None]  # a View's regions, zone, query, wave: cache arguments
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,12 +73,12 @@ def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
 
 
 def view_key(view: View) -> ViewKey:
-    return view.regions, view.zone.value, view.query
+    return view.regions, view.zone.value, view.query, view.wave
 
 
 def _view(key: ViewKey) -> View:
-    regions, zone, query = key
-    return View(regions, Zone(zone), query)
+    regions, zone, query, wave = key
+    return View(regions, Zone(zone), query, wave)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -41,6 +41,8 @@ from territoires.filters import (
     query_params,
     region_option,
     select,
+    wave_label,
+    waves,
 )
 from territoires.mapping import (
     MAP_HEIGHT_PX,
@@ -50,22 +52,25 @@ from territoires.mapping import (
     base_map,
     selection_layer,
 )
-from territoires.programme import PROGRAMME, SOURCE_DATE, SOURCE_TITLE
-from territoires.regions import REGIONS
+from territoires.outlines import OUTLINES_CREDIT
+from territoires.programme import LATER_WAVES_NOTE, PROGRAMME, SOURCE_DATE, SOURCE_TITLE
+from territoires.regions import PLACEMENT_TOLERANCE_KM, REGIONS
 
 MAP_KEY = "carte"
 PAGE_TITLE = "Au cœur des territoires — carte des villes lauréates"
+ALL_WAVES = "toutes"  # the « Vague » control's first option; the others are the waves, as text
 
 
-def init_view_from_url(with_laureates: set[str]) -> None:
+def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -> None:
     """Once per session: the URL's view becomes the widgets' state; what was invalid is noted."""
     if "regions" in st.session_state:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    parsed = parse_query_params(params, with_laureates)
+    parsed = parse_query_params(params, with_laureates, known_waves)
     st.session_state.regions = list(parsed.view.regions)
     st.session_state.zone = parsed.view.zone.value
     st.session_state.q = parsed.view.query
+    st.session_state.wave = ALL_WAVES if parsed.view.wave is None else str(parsed.view.wave)
     st.session_state.ignored = parsed.ignored
 
 
@@ -74,11 +79,14 @@ def as_markdown_text(text: str) -> str:
     return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in text)
 
 
-def current_view() -> View:
+def current_view(known_waves: tuple[int, ...]) -> View:
+    # With one wave there is no control: its state may be gone (Streamlit drops an unshown widget's).
+    chosen = st.session_state.get("wave")
     return View(
         regions=ordered_codes(st.session_state.regions),
         zone=Zone(st.session_state.zone or Zone.ALL),
         query=" ".join(str(st.session_state.q or "").split()),
+        wave=next((n for n in known_waves if str(n) == chosen), None) if len(known_waves) > 1 else None,
     )
 
 
@@ -103,8 +111,16 @@ def clear_regions() -> None:
     st.session_state.regions = []
 
 
-def show_filters(region_counts: dict[str, int]) -> None:
-    regions_col, zone_col, search_col, clear_col = st.columns([5, 3, 3, 2], vertical_alignment="bottom")
+def wave_option(value: str) -> str:
+    return "Toutes" if value == ALL_WAVES else wave_label(int(value))
+
+
+def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) -> None:
+    """The filters row; the « Vague » control only when the data holds several waves."""
+    several = len(known_waves) > 1
+    # With the wave control, « Territoire » and the button keep the widths their labels need at 1400 px.
+    widths = [4, 4, 1.25 * (len(known_waves) + 1), 2.5, 2.5] if several else [5, 3, 3, 2]
+    regions_col, zone_col, *wave_col, search_col, clear_col = st.columns(widths, vertical_alignment="bottom")
     with regions_col:
         st.multiselect(
             "Régions",
@@ -121,6 +137,12 @@ def show_filters(region_counts: dict[str, int]) -> None:
             key="zone",
             required=True,
         )
+    if several:
+        options = [ALL_WAVES, *(str(n) for n in known_waves)]
+        if st.session_state.get("wave") not in options:  # no state yet, or a wave gone from a new file
+            st.session_state.wave = ALL_WAVES
+        with wave_col[0]:
+            st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
     with search_col:
         st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=80)
     with clear_col:
@@ -134,13 +156,17 @@ def show_filters(region_counts: dict[str, int]) -> None:
 
 def counts_html(part: Counts, whole: Counts) -> str:
     """The four counts, selection / whole, as one HTML element: four st.metric in four columns were
-    nine elements for the browser to render again at every run."""
-    rows = (
+    nine elements for the browser to render again at every run. Data of several waves adds one
+    count per wave (« 1re vague », « 2e vague »…)."""
+    rows = [
         ("Villes lauréates", part.laureates, whole.laureates),
         ("Métropole", part.metropole, whole.metropole),
         ("Outre-mer", part.overseas, whole.overseas),
         ("Régions représentées", part.regions, whole.regions),
-    )
+    ]
+    if len(whole.per_wave) > 1:
+        shown = dict(part.per_wave)
+        rows += [(wave_label(wave), shown.get(wave, 0), total) for wave, total in whole.per_wave]
     items = "".join(f"<div><dt>{label}</dt><dd>{shown} / {total}</dd></div>" for label, shown, total in rows)
     return f'<dl class="counts">{items}</dl>'
 
@@ -221,6 +247,30 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
         )
 
 
+def named_waves(known_waves: tuple[int, ...]) -> str:
+    """« 1 », « 1 et 2 », « 1, 2 et 3 »."""
+    *others, last = (str(wave) for wave in known_waves)
+    return f"{', '.join(others)} et {last}" if others else last
+
+
+def coverage(laureates: pd.DataFrame) -> str:
+    """What the data holds: the first wave alone, with what is known of the later ones, or its waves."""
+    known_waves = waves(laureates)
+    if known_waves == (1,):
+        return f"Les {len(laureates)} villes de la première vague, et elles seules. {LATER_WAVES_NOTE}"
+    plural = "s" if len(known_waves) > 1 else ""
+    return (
+        f"Les {len(laureates)} villes de{'s' if plural else ' la'} vague{plural} {named_waves(known_waves)}."
+    )
+
+
+def caption(known_waves: tuple[int, ...]) -> str:
+    if known_waves == (1,):
+        return "Première vague du programme du Cnam, annoncée le 26 septembre 2019."
+    plural = "s" if len(known_waves) > 1 else ""
+    return f"Vague{plural} {named_waves(known_waves)} du programme du Cnam."
+
+
 def show_about(dataset: Dataset) -> None:
     with st.expander("À propos de cette carte"):
         st.markdown(
@@ -228,15 +278,16 @@ def show_about(dataset: Dataset) -> None:
             "(Cnam) qui ouvre des espaces d'accès à la formation dans des villes moyennes, en partenariat "
             "avec le programme national Action Cœur de Ville. Le 26 septembre 2019, le Cnam a annoncé les "
             f"{len(dataset.laureates)} villes lauréates de la première vague.\n\n"
+            f"**Ce que couvre la carte.** {coverage(dataset.laureates)}\n\n"
             "**Sources.** Liste des villes et chiffres : communiqué de presse du Cnam du 26 septembre 2019. "
             "Codes INSEE : Code officiel géographique, via le paquet @etalab/decoupage-administratif (MIT). "
-            "Contours des régions : IGN Admin Express COG 2018 via gregoiredavid/france-geojson "
-            "(Licence Ouverte / Etalab) ; Saint-Martin : Natural Earth (domaine public).\n\n"
+            f"Contours des régions et de Saint-Martin : {OUTLINES_CREDIT}.\n\n"
             "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`, "
             "données GeoNames, licence CC BY 4.0), puis vérifiée : chaque point tombe dans le contour de sa "
-            "région. Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
+            f"région, ou à moins de {PLACEMENT_TOLERANCE_KM:g} km de sa côte (les contours sont simplifiés). "
+            "Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
             "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
-            f"**Mise à jour.** Données de la première vague (annonce du 26 septembre 2019) ; "
+            f"**Mise à jour.** {caption(waves(dataset.laureates))} Données du "
             f"fichier {Path(dataset.key[0]).name} du {pd.Timestamp(dataset.key[1], unit='ns'):%d/%m/%Y}."
         )
 
@@ -289,7 +340,7 @@ def main() -> None:
     outlines_url = static_files()
     st.html(SET_LANGUAGE + PAGE_CSS, unsafe_allow_javascript=True)
     st.title("Au cœur des territoires : la carte des villes lauréates")
-    st.caption("Première vague du programme du Cnam, annoncée le 26 septembre 2019.")
+    subtitle = st.empty()  # the waves the data holds, once it is read
     try:
         # The environment may name another file (tests, benchmark): read at each run, not at import.
         dataset = load_laureates(*file_key(Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))))
@@ -308,12 +359,14 @@ def main() -> None:
     everything = dataset.laureates
     region_counts = per_region(everything)
     with_laureates = {code for code, n in region_counts.items() if n}
-    init_view_from_url(with_laureates)
+    known_waves = waves(everything)
+    subtitle.caption(caption(known_waves))
+    init_view_from_url(with_laureates, known_waves)
     if st.session_state.ignored:
         ignored = " ; ".join(st.session_state.ignored)
         st.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
-    show_filters(region_counts)
-    view = current_view()
+    show_filters(region_counts, known_waves)
+    view = current_view(known_waves)
     sync_url(view)
     selected = select(everything, view)
     st.html(counts_html(counts(selected), counts(everything)))

@@ -17,13 +17,15 @@ MAX_SLUGS_IN_NAME = 4
 
 
 def export_basename(view: View) -> str:
-    """A file name that says what the file holds, e.g. `…-bretagne-grand-est`."""
+    """A file name that says what the file holds, e.g. `…-bretagne-grand-est`, `…-outre-mer-vague-2`."""
     parts = [BASENAME]
     if view.regions:
         slugs = [BY_CODE[code].slug for code in view.regions]
         parts += slugs if len(slugs) <= MAX_SLUGS_IN_NAME else [f"{len(slugs)}-regions"]
     if view.zone is not Zone.ALL:
         parts.append(view.zone.value)
+    if view.wave is not None:
+        parts.append(f"vague-{view.wave}")
     if view.query:
         parts.append("recherche")
     return "-".join(parts)

@@ -1,11 +1,11 @@
-"""The view a user chooses (regions, zone, search) and what it selects; its form in the URL."""
+"""The view a user chooses (regions, zone, search, wave) and what it selects; its form in the URL."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import pandas as pd
@@ -33,10 +33,11 @@ class View:
     regions: tuple[str, ...] = ()
     zone: Zone = Zone.ALL
     query: str = ""
+    wave: int | None = None  # one wave of the programme, or all of them
 
     @property
     def is_everything(self) -> bool:
-        return not self.regions and self.zone is Zone.ALL and not self.query
+        return not self.regions and self.zone is Zone.ALL and not self.query and self.wave is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,17 @@ def region_option(code: str, numbers: Mapping[str, int]) -> str:
 
 def toggled(view: View, code: str) -> View:
     """The view once `code` is added to its regions, or removed if it was there."""
-    return View(ordered_codes(set(view.regions) ^ {code}), view.zone, view.query)
+    return replace(view, regions=ordered_codes(set(view.regions) ^ {code}))
+
+
+def waves(laureates: pd.DataFrame) -> tuple[int, ...]:
+    """The programme's waves the data holds, in order."""
+    return tuple(sorted(set(laureates["wave"].tolist())))
+
+
+def wave_label(wave: int) -> str:
+    """« 1re vague », « 2e vague »: French ordinals as typography writes them."""
+    return f"{wave}{'re' if wave == 1 else 'e'} vague"
 
 
 def focus(view: View, with_laureates: Iterable[str]) -> tuple[str, ...]:
@@ -75,8 +86,10 @@ def focus(view: View, with_laureates: Iterable[str]) -> tuple[str, ...]:
 
 
 def select(laureates: pd.DataFrame, view: View) -> pd.DataFrame:
-    """The laureates the view shows: in one of its regions, in its zone, matching its search."""
+    """The laureates the view shows: in one of its regions, in its zone, of its wave, matching its search."""
     keep = pd.Series(True, index=laureates.index)
+    if view.wave is not None:
+        keep &= laureates["wave"] == view.wave
     if view.regions:
         keep &= laureates["region_code"].isin(view.regions)
     if view.zone is Zone.METROPOLE:
@@ -95,6 +108,7 @@ class Counts:
     metropole: int
     overseas: int
     regions: int
+    per_wave: tuple[tuple[int, int], ...] = ()  # (wave, laureates), in the waves' order; none left out
 
 
 def counts(laureates: pd.DataFrame) -> Counts:
@@ -104,6 +118,7 @@ def counts(laureates: pd.DataFrame) -> Counts:
         metropole=len(laureates) - overseas,
         overseas=overseas,
         regions=len(set(laureates["region_code"].tolist())),
+        per_wave=tuple(sorted(Counter(laureates["wave"].tolist()).items())),
     )
 
 
@@ -118,8 +133,13 @@ def _quoted(value: str) -> str:
     return f"« {short} »"
 
 
-def parse_query_params(params: Mapping[str, Sequence[str]], with_laureates: set[str]) -> ParsedView:
-    """Reads ?region=<slug> (repeatable), ?zone=, ?q= ; keeps what is valid, names what is not."""
+def parse_query_params(
+    params: Mapping[str, Sequence[str]], with_laureates: set[str], known_waves: Collection[int]
+) -> ParsedView:
+    """Reads ?region=<slug> (repeatable), ?zone=, ?q=, ?vague= ; keeps what is valid, names what is not.
+
+    `?vague=` is read only when the data holds several waves: with one, there is no choice to make
+    (the page shows no wave control), so a value is ignored and named like any other."""
     ignored: list[str] = []
     regions: list[str] = []
     for slug in params.get("region", ()):
@@ -139,10 +159,20 @@ def parse_query_params(params: Mapping[str, Sequence[str]], with_laureates: set[
             ignored.append(f"zone inconnue {_quoted(zones[-1])} (« metropole » ou « outre-mer »)")
     queries = params.get("q", ())
     query = " ".join(queries[-1].split())[:MAX_QUERY_LENGTH] if queries else ""
+    wave: int | None = None
+    if wanted := params.get("vague", ()):
+        by_text = {str(n): n for n in known_waves}  # a lookup, not int(): « ٢ » or 5 000 digits are no wave
+        if len(by_text) < 2:
+            ignored.append(f"vague {_quoted(wanted[-1])} (la carte n'a qu'une vague)")
+        elif wanted[-1].strip() in by_text:
+            wave = by_text[wanted[-1].strip()]
+        else:
+            *others, last = (f"« {n} »" for n in sorted(by_text.values()))
+            ignored.append(f"vague inconnue {_quoted(wanted[-1])} ({', '.join(others)} ou {last})")
     for key in params:
-        if key not in ("region", "zone", "q"):
+        if key not in ("region", "zone", "q", "vague"):
             ignored.append(f"paramètre inconnu {_quoted(key)}")
-    return ParsedView(View(ordered_codes(regions), zone, query), tuple(ignored))
+    return ParsedView(View(ordered_codes(regions), zone, query, wave), tuple(ignored))
 
 
 def query_params(view: View) -> dict[str, list[str] | str]:
@@ -154,4 +184,6 @@ def query_params(view: View) -> dict[str, list[str] | str]:
         params["zone"] = view.zone.value
     if view.query:
         params["q"] = view.query
+    if view.wave is not None:
+        params["vague"] = str(view.wave)
     return params

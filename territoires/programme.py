@@ -1,4 +1,5 @@
-"""The programme's figures, as the press release of 26 September 2019 gives them."""
+"""The programme's figures, as the press release of 26 September 2019 gives them, and what is known
+of the waves that followed, which the data does not hold."""
 
 from __future__ import annotations
 
@@ -23,3 +24,17 @@ class Programme:
 
 
 PROGRAMME = Programme()
+
+
+# What later sources say of the programme after the first wave: no complete list of the later
+# laureates is published, so they are stated on the page, not added as rows.
+LATER_WAVES_NOTE = (
+    "Le programme s'est poursuivi. Selon le communiqué du Cnam du 4 mai 2021 (ouverture du centre "
+    "de Cognac), 65 villes ont été retenues en deux vagues, une vingtaine de centres sont ouverts, "
+    "environ 1 800 personnes y ont été formées, et 100 centres sont visés avant 2023. Le 8 septembre "
+    "2021, le site de l'enseignement supérieur du département des Côtes-d'Armor a publié onze lieux "
+    "retenus au second appel : Carcassonne Agglo, Carpentras, Creil, Dole, Dracénie Provence Verdon "
+    "Agglomération, Guingamp, Agglomération de la Région de Compiègne et de la Basse-Automne, "
+    "CA bergeracoise, Pays de Montbéliard Agglomération, Martigues et Vallauris Golfe-Juan. "
+    "Aucune liste complète et sourcée des vagues suivantes n'existe : la carte ne les montre pas."
+)

@@ -26,7 +26,7 @@ texts = st.one_of(
     st.sampled_from([*SLUGS, "metropole", "outre-mer", "toutes", "", " ", *MARKUP]),
     st.builds(quote, st.text(max_size=30)),  # percent-encoded text, as a pasted URL may hold
 )
-keys = st.one_of(st.sampled_from(["region", "zone", "q"]), st.text(min_size=1, max_size=20))
+keys = st.one_of(st.sampled_from(["region", "zone", "q", "vague"]), st.text(min_size=1, max_size=20))
 values = st.one_of(
     st.lists(texts, min_size=1, max_size=5), st.lists(st.sampled_from(SLUGS), min_size=100, max_size=300)
 )
@@ -52,10 +52,13 @@ def test_any_query_string_renders_the_page(params: dict[str, list[str]]) -> None
     ]
     assert set(chosen) == set(valid) - {BY_SLUG["martinique"].code}  # the valid ones, and only them
     assert len(app.text_input(key="q").value or "") <= 80
-    unknown_keys = [k for k in params if k not in ("region", "zone", "q")]
+    unknown_keys = [k for k in params if k not in ("region", "zone", "q", "vague")]
     if unknown_keys:
         notice = displayed(app.info[0].value)
         assert "paramètre inconnu" in notice
+    if "vague" in params:  # the committed data has one wave: nothing to choose
+        assert "(la carte n'a qu'une vague)" in displayed(app.info[0].value)
+        assert "vague" not in app.query_params
 
 
 def test_a_query_string_beyond_streamlits_limit_is_dropped_whole() -> None:

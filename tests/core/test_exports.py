@@ -36,3 +36,6 @@ def test_file_names_say_what_they_hold() -> None:
     assert export_basename(View(zone=Zone.OVERSEAS, query="port")) == (
         "laureats-au-coeur-des-territoires-outre-mer-recherche"
     )
+    assert export_basename(View(regions=("53",), zone=Zone.METROPOLE, wave=2)) == (
+        "laureats-au-coeur-des-territoires-bretagne-metropole-vague-2"
+    )

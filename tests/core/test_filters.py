@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from territoires.dataset import read_geocoded
 from territoires.filters import (
+    ParsedView,
     View,
     Zone,
     counts,
@@ -12,8 +16,12 @@ from territoires.filters import (
     per_region,
     query_params,
     select,
+    toggled,
+    wave_label,
+    waves,
 )
 from territoires.regions import BY_SLUG
+from tests.waves import SECOND_WAVE, SECOND_WAVE_ANNOUNCED, write_two_waves
 
 
 def code(slug: str) -> str:
@@ -85,12 +93,15 @@ def test_per_region_lists_every_region_with_zeros(laureates: pd.DataFrame) -> No
 
 
 WITH_LAUREATES = {c for c in (code(s) for s in BY_SLUG) if c != code("martinique")}
+ONE_WAVE = (1,)  # the committed data's
+TWO_WAVES = (1, 2)
 
 
 def test_url_parameters_read_into_a_view() -> None:
     parsed = parse_query_params(
         {"region": ["grand-est", "bretagne", "bretagne"], "zone": ["metropole"], "q": ["  saint   "]},
         WITH_LAUREATES,
+        ONE_WAVE,
     )
     assert parsed.view == View(
         regions=(code("bretagne"), code("grand-est")), zone=Zone.METROPOLE, query="saint"
@@ -102,6 +113,7 @@ def test_invalid_url_parameters_are_ignored_and_named() -> None:
     parsed = parse_query_params(
         {"region": ["atlantide", "martinique", "corse"], "zone": ["lune"], "utm_source": ["x"]},
         WITH_LAUREATES,
+        ONE_WAVE,
     )
     assert parsed.view == View(regions=(code("corse"),))
     assert len(parsed.ignored) == 4
@@ -113,7 +125,7 @@ def test_invalid_url_parameters_are_ignored_and_named() -> None:
 
 
 def test_huge_values_are_cut_in_the_view_and_in_the_notice() -> None:
-    parsed = parse_query_params({"q": ["a" * 10_000], "region": ["b" * 10_000]}, WITH_LAUREATES)
+    parsed = parse_query_params({"q": ["a" * 10_000], "region": ["b" * 10_000]}, WITH_LAUREATES, ONE_WAVE)
     assert len(parsed.view.query) == 80
     assert all(len(sentence) < 100 for sentence in parsed.ignored)
 
@@ -123,5 +135,91 @@ def test_view_to_url_and_back() -> None:
     params = query_params(view)
     assert params == {"region": ["bretagne", "saint-martin"], "zone": "outre-mer", "q": "port"}
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-    assert parse_query_params(as_lists, WITH_LAUREATES).view == view
+    assert parse_query_params(as_lists, WITH_LAUREATES, ONE_WAVE).view == view
     assert query_params(View()) == {}
+
+
+@pytest.fixture
+def two_waves(tmp_path: Path) -> pd.DataFrame:
+    return read_geocoded(write_two_waves(tmp_path / "two_waves.csv"))
+
+
+def test_waves_of_the_data(laureates: pd.DataFrame, two_waves: pd.DataFrame) -> None:
+    assert waves(laureates) == ONE_WAVE
+    assert waves(two_waves) == TWO_WAVES
+    assert set(two_waves.loc[two_waves["wave"] == 2, "announced"]) == {SECOND_WAVE_ANNOUNCED}
+
+
+def test_wave_labels_are_french_ordinals() -> None:
+    assert [wave_label(n) for n in (1, 2, 3, 10)] == ["1re vague", "2e vague", "3e vague", "10e vague"]
+
+
+def test_one_wave_selected(two_waves: pd.DataFrame) -> None:
+    assert set(select(two_waves, View(wave=2))["town"]) == set(SECOND_WAVE)
+    first = select(two_waves, View(wave=1))
+    assert len(first) == 50
+    assert not set(first["town"]) & set(SECOND_WAVE)
+    assert select(two_waves, View(wave=3)).empty
+    assert len(select(two_waves, View())) == 55
+
+
+def test_wave_combines_with_region_zone_and_search(two_waves: pd.DataFrame) -> None:
+    grand_est = (code("grand-est"),)
+    assert set(select(two_waves, View(regions=grand_est, wave=2))["town"]) == {"Colmar", "Troyes"}
+    assert len(select(two_waves, View(regions=grand_est, wave=1))) == 13
+    assert set(select(two_waves, View(zone=Zone.OVERSEAS, wave=2))["town"]) == {"Le Port"}
+    assert set(select(two_waves, View(query="col", wave=2))["town"]) == {"Colmar"}
+    assert select(two_waves, View(query="col", wave=1)).empty
+
+
+def test_counts_per_wave(laureates: pd.DataFrame, two_waves: pd.DataFrame) -> None:
+    assert counts(laureates).per_wave == ((1, 55),)
+    assert counts(two_waves).per_wave == ((1, 50), (2, 5))
+    second = counts(select(two_waves, View(wave=2)))
+    assert (second.laureates, second.metropole, second.overseas, second.regions) == (5, 4, 1, 4)
+    assert second.per_wave == ((2, 5),)
+    assert counts(select(two_waves, View(regions=(code("bretagne"),)))).per_wave == ((1, 3), (2, 1))
+
+
+def test_a_wave_is_part_of_the_view() -> None:
+    assert View().is_everything
+    assert not View(wave=1).is_everything
+    assert toggled(View(zone=Zone.METROPOLE, wave=2), code("bretagne")) == View(
+        (code("bretagne"),), Zone.METROPOLE, wave=2
+    )
+    assert toggled(View((code("bretagne"),), wave=2), code("bretagne")) == View(wave=2)
+
+
+def test_wave_read_from_the_url() -> None:
+    parsed = parse_query_params({"vague": [" 2 "], "zone": ["metropole"]}, WITH_LAUREATES, TWO_WAVES)
+    assert parsed.view == View(zone=Zone.METROPOLE, wave=2)
+    assert parsed.ignored == ()
+    assert parse_query_params({"vague": ["2", "1"]}, WITH_LAUREATES, TWO_WAVES).view == View(wave=1)
+
+
+@pytest.mark.parametrize("value", ["7", "0", "abc", "", "02", "٢", "²", "2.0", "9" * 5000, "toutes"])
+def test_unknown_waves_are_ignored_and_named(value: str) -> None:
+    parsed = parse_query_params({"vague": [value], "region": ["corse"]}, WITH_LAUREATES, (1, 2, 3))
+    assert parsed.view == View(regions=(code("corse"),))  # the rest of the address still holds
+    (sentence,) = parsed.ignored
+    assert sentence.startswith(f"vague inconnue « {value[:40]}")
+    assert sentence.endswith("(« 1 », « 2 » ou « 3 »)")
+    assert len(sentence) < 100
+
+
+def test_with_one_wave_the_url_s_wave_is_ignored_and_named() -> None:
+    """With one wave there is no wave to choose and no control to show it: ?vague=1 is named as ignored,
+    so that the address then written (without it) surprises no one."""
+    for value in ("1", "2"):
+        parsed = parse_query_params({"vague": [value]}, WITH_LAUREATES, ONE_WAVE)
+        assert parsed.view == View()
+        assert parsed.ignored == (f"vague « {value} » (la carte n'a qu'une vague)",)
+
+
+def test_view_with_a_wave_to_url_and_back() -> None:
+    view = View(regions=(code("bretagne"),), wave=2)
+    params = query_params(view)
+    assert params == {"region": ["bretagne"], "vague": "2"}
+    as_lists = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    assert parse_query_params(as_lists, WITH_LAUREATES, TWO_WAVES) == ParsedView(view)
+    assert "vague" not in query_params(View(regions=(code("bretagne"),)))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 from branca.element import Figure
 from streamlit_folium import generate_leaflet_string
 
+from territoires.dataset import read_geocoded
 from territoires.filters import View, Zone, focus, per_region, select, toggled
 from territoires.mapping import (
     MapKit,
@@ -27,6 +29,7 @@ from territoires.mapping import (
     with_markers,
 )
 from territoires.regions import BY_CODE
+from tests.waves import write_two_waves
 
 OUTLINES_URL = "/app/static/generated/regions-test.geojson"
 HOSTILE = [
@@ -128,6 +131,20 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
 def test_previews_are_what_each_toggle_of_the_list_selects(laureates: pd.DataFrame, view: View) -> None:
     """One preview per region the list can add or remove, keyed as the list labels its choices, with
     exactly the markers and framing that the run after that change draws."""
+    assert_previews_are_what_each_toggle_selects(laureates, view)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [View(wave=2), View(("44",), wave=1), View(zone=Zone.METROPOLE, wave=2)],
+    ids=["second wave", "region, first wave", "zone, second wave"],
+)
+def test_previews_keep_the_view_s_wave(tmp_path: Path, view: View) -> None:
+    laureates = read_geocoded(write_two_waves(tmp_path / "two_waves.csv"))
+    assert_previews_are_what_each_toggle_selects(laureates, view)
+
+
+def assert_previews_are_what_each_toggle_selects(laureates: pd.DataFrame, view: View) -> None:
     everything = with_markers(laureates)
     numbers = per_region(laureates)
     with_laureates = [code for code, n in numbers.items() if n]
