@@ -15,12 +15,13 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from territoires.assets import ensure_leaflet, publish
+from territoires.assets import LEAFLET_URL_PATH, ensure_leaflet, publish
 from territoires.dataset import read_geocoded
 from territoires.departments import department_label
 from territoires.exports import EXPORTS
 from territoires.filters import View, Zone, per_region, select
 from territoires.mapping import (
+    MapAssets,
     laureates_geojson,
     outlines_geojson,
     selected_outlines_json,
@@ -32,13 +33,30 @@ FileKey = tuple[str, int, int]  # path, mtime in ns, size: a changed file is a n
 ViewKey = tuple[tuple[str, ...], str, str, int | None]  # a View's regions, zone, query, wave: cache arguments
 
 
+BROWSER_DIR: Path = Path(__file__).resolve().parent / "browser"
+BROWSER_SCRIPTS = ("kit.js", "legend.js", "regions.js", "previews.js")  # the kit first: the others use it
+BROWSER_STYLES = ("map.css",)
+PAGE_SCRIPTS, PAGE_STYLES = ("page.js",), ("page.css",)  # inlined in the page, not in the map's frame
+
+
+def browser_bundle(names: tuple[str, ...]) -> str:
+    """The map's browser files, in order, as one text: one request for the map's frame."""
+    return "\n".join((BROWSER_DIR / name).read_text(encoding="utf-8") for name in names)
+
+
 @st.cache_resource(show_spinner=False)
-def static_files() -> str:
-    """Puts Leaflet and the drawn outlines under static/, once per server; returns the outlines' URL."""
+def static_files() -> MapAssets:
+    """Puts Leaflet, the map's browser code and the drawn outlines under static/, once per server."""
     ensure_leaflet()
     selected_outlines_json()  # made now rather than on a user's first click
-    # .json rather than .geojson: a type every server's MIME table knows.
-    return publish("regions", ".json", outlines_geojson())
+    return MapAssets(
+        leaflet_js=f"{LEAFLET_URL_PATH}/leaflet.js",
+        leaflet_css=f"{LEAFLET_URL_PATH}/leaflet.css",
+        script=publish("carte", ".js", browser_bundle(BROWSER_SCRIPTS)),
+        style=publish("carte", ".css", browser_bundle(BROWSER_STYLES)),
+        # .json rather than .geojson: a type every server's MIME table knows.
+        outlines=publish("regions", ".json", outlines_geojson()),
+    )
 
 
 # The table's columns, in order, with their headings; `department` is the department's name and code.

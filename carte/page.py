@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -16,8 +17,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from carte.cache import (
+    PAGE_SCRIPTS,
+    PAGE_STYLES,
     TABLE_COLUMNS,
     Dataset,
+    browser_bundle,
     export_file,
     file_key,
     freeze_heap_once,
@@ -30,6 +34,7 @@ from carte.cache import (
 from territoires.dataset import GEOCODED_PATH, DatasetError
 from territoires.exports import EXPORTS, export_basename
 from territoires.filters import (
+    MAX_QUERY_LENGTH,
     Counts,
     View,
     Zone,
@@ -46,15 +51,15 @@ from territoires.filters import (
 )
 from territoires.mapping import (
     MAP_HEIGHT_PX,
-    METROPOLE_COLOUR,
-    OVERSEAS_COLOUR,
+    REGIONS_LIST_LABEL,
     RETURNED_OBJECT,
     base_map,
+    palette_properties,
     selection_layer,
 )
-from territoires.outlines import OUTLINES_CREDIT
 from territoires.programme import LATER_WAVES_NOTE, PROGRAMME, SOURCE_DATE, SOURCE_TITLE
 from territoires.regions import PLACEMENT_TOLERANCE_KM, REGIONS
+from territoires.sources import sources_text
 
 MAP_KEY = "carte"
 PAGE_TITLE = "Au cœur des territoires — carte des villes lauréates"
@@ -123,7 +128,7 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) ->
     regions_col, zone_col, *wave_col, search_col, clear_col = st.columns(widths, vertical_alignment="bottom")
     with regions_col:
         st.multiselect(
-            "Régions",
+            REGIONS_LIST_LABEL,
             options=[code for code, n in region_counts.items() if n],
             format_func=lambda code: region_option(code, region_counts),
             key="regions",
@@ -144,7 +149,7 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) ->
         with wave_col[0]:
             st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
     with search_col:
-        st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=80)
+        st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
     with clear_col:
         st.button(
             "Toutes les régions",
@@ -277,13 +282,11 @@ def show_about(dataset: Dataset) -> None:
             "**Au cœur des territoires** est le programme du Conservatoire national des arts et métiers "
             "(Cnam) qui ouvre des espaces d'accès à la formation dans des villes moyennes, en partenariat "
             "avec le programme national Action Cœur de Ville. Le 26 septembre 2019, le Cnam a annoncé les "
-            f"{len(dataset.laureates)} villes lauréates de la première vague.\n\n"
+            f"{sum(dataset.laureates['wave'] == 1)} villes lauréates de la première vague.\n\n"
             f"**Ce que couvre la carte.** {coverage(dataset.laureates)}\n\n"
-            "**Sources.** Liste des villes et chiffres : communiqué de presse du Cnam du 26 septembre 2019. "
-            "Codes INSEE : Code officiel géographique, via le paquet @etalab/decoupage-administratif (MIT). "
-            f"Contours des régions et de Saint-Martin : {OUTLINES_CREDIT}.\n\n"
-            "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`, "
-            "données GeoNames, licence CC BY 4.0), puis vérifiée : chaque point tombe dans le contour de sa "
+            f"**Sources.** {sources_text()}\n\n"
+            "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`), "
+            "puis vérifiée : chaque point tombe dans le contour de sa "
             f"région, ou à moins de {PLACEMENT_TOLERANCE_KM:g} km de sa côte (les contours sont simplifiés). "
             "Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
             "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
@@ -292,32 +295,12 @@ def show_about(dataset: Dataset) -> None:
         )
 
 
-# Streamlit's page says lang="en"; the whole page is French, and screen readers read by this.
-SET_LANGUAGE = '<script>document.documentElement.lang = "fr";</script>'
-# Streamlit draws captions at 60 % opacity, 3.9:1 on white: under the 4.5:1 small text needs (RGAA 3.2);
-# the source line is drawn as our captions are.
-# The bars: overseas ones dashed, as their markers are, so that colour is not the only cue.
-PAGE_CSS = f"""<style>
-[data-testid="stCaptionContainer"] {{ opacity: 0.75; }}
-.bars-title {{ font-weight: 600; margin: 0 0 0.5rem; }}
-.bars {{ list-style: none; padding: 0; margin: 0; display: grid;
-         grid-template-columns: max-content 1fr max-content; gap: 0.25rem 0.5rem; align-items: center; }}
-.bars li {{ display: contents; }}
-.bars .bar, .bars-legend .bar {{ height: 0.9rem; min-width: 2px; }}
-.metropole .bar {{ background: {METROPOLE_COLOUR}; }}
-.overseas .bar {{ background: {OVERSEAS_COLOUR}; background-clip: content-box; padding: 1px;
-                  border: 1px dashed {OVERSEAS_COLOUR}; box-sizing: border-box; }}
-.bars-legend {{ display: flex; gap: 1rem; font-size: 0.875rem; margin: 0.5rem 0 1rem; }}
-.bars-legend .bar {{ display: inline-block; width: 1.5rem; margin-right: 0.35rem; vertical-align: middle; }}
-[data-testid="stHtml"] .counts {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
-                                  gap: 0.5rem 1rem; margin: 0; padding: 0; }}
-.counts dt {{ font-size: 0.875rem; }}
-.counts dd {{ margin: 0; font-size: 2.25rem; line-height: 1.3; }}
-.meter-label {{ margin: 0.75rem 0 0.25rem; font-size: 0.875rem; }}
-.meter {{ height: 0.5rem; border-radius: 0.25rem; background: rgba(128, 128, 128, 0.2); overflow: hidden; }}
-.meter span {{ display: block; height: 100%; background: {METROPOLE_COLOUR}; }}
-.source {{ opacity: 0.75; font-size: 0.875rem; margin-top: 1rem; }}
-</style>"""
+# The page's own script and styles, from carte/browser/, inlined once per process; with the palette's
+# colours as custom properties, as the map's frame has them.
+PAGE_HEAD = (
+    f"<script>{browser_bundle(PAGE_SCRIPTS)}</script>"
+    f"<style>{palette_properties()}\n{browser_bundle(PAGE_STYLES)}</style>"
+)
 
 
 def set_page_config_once() -> None:
@@ -337,8 +320,8 @@ def set_page_config_once() -> None:
 
 def main() -> None:
     set_page_config_once()
-    outlines_url = static_files()
-    st.html(SET_LANGUAGE + PAGE_CSS, unsafe_allow_javascript=True)
+    assets = static_files()
+    st.html(PAGE_HEAD, unsafe_allow_javascript=True)
     st.title("Au cœur des territoires : la carte des villes lauréates")
     subtitle = st.empty()  # the waves the data holds, once it is read
     try:
@@ -379,7 +362,7 @@ def main() -> None:
             help="Charge les tuiles depuis openstreetmap.org.",
         )
         st_folium(
-            base_map(outlines_url, region_counts, markers_file(*dataset.key)),
+            base_map(replace(assets, markers=markers_file(*dataset.key)), region_counts),
             key=MAP_KEY,
             height=MAP_HEIGHT_PX,
             use_container_width=True,

@@ -20,6 +20,7 @@ from territoires import PROJECT_DIR
 STATIC_DIR: Path = PROJECT_DIR / "static"
 STATIC_URL_PATH = "/app/static"
 STATIC_LEAFLET_DIR: Path = STATIC_DIR / "leaflet"
+LEAFLET_URL_PATH = f"{STATIC_URL_PATH}/{STATIC_LEAFLET_DIR.name}"
 GENERATED_DIR: Path = STATIC_DIR / "generated"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 

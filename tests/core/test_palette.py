@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from territoires.mapping import PALETTE, with_palette
+from carte.cache import BROWSER_DIR
+from territoires.mapping import PALETTE
 
 
 def luminance(colour: str) -> float:
@@ -43,5 +46,13 @@ def test_marker_ring_separates_touching_markers() -> None:
     assert contrast("marker_ring", "overseas") >= 3
 
 
-def test_every_placeholder_is_a_palette_colour() -> None:
-    assert "__" not in with_palette("__" + "__ __".join(name.upper() for name in PALETTE) + "__")
+def test_the_browser_code_draws_with_palette_colours_only() -> None:
+    """carte.decorate receives the palette; the scripts name its colours, the styles its properties."""
+    used: set[str] = set()
+    for path in BROWSER_DIR.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.findall(r"#[0-9a-fA-F]{3,6}\b|rgba?\(", text), path.name  # no colour of its own
+        used |= set(re.findall(r"(?:colours|carte\.palette)\.(\w+)", text))
+        used |= {name.replace("-", "_") for name in re.findall(r"var\(--carte-([\w-]+)\)", text)}
+    assert used, "the browser code draws with the palette"
+    assert used <= PALETTE.keys(), used - PALETTE.keys()

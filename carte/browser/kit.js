@@ -1,0 +1,91 @@
+// The marker and popup kit: how a set of laureates is drawn, and how a selection is framed.
+// Used by each selection layer and by the previews. Markers are SVG circles (no image to host);
+// overseas ones are larger with a dashed ring, so that colour is never the only cue. Tooltips and
+// popups are built from text nodes, so that text from the data is never read as markup.
+(function (carte) {
+    "use strict";
+
+    carte.palette = {};  // set by carte.decorate, from the Python palette (territoires.mapping.PALETTE)
+
+    function el(tag, text, cls) {
+        var node = document.createElement(tag);
+        if (text !== undefined) { node.textContent = text; }
+        if (cls) { node.className = cls; }
+        return node;
+    }
+
+    function popup(p) {
+        var box = el("div", undefined, "laureate-popup");
+        box.appendChild(el("strong", p.town));
+        var list = el("dl");
+        [["Département", p.department], ["Région", p.region], ["Code INSEE", p.insee],
+         ["Coordonnées", Number(p.lat).toFixed(5) + ", " + Number(p.lon).toFixed(5)]]
+            .forEach(function (pair) {
+                list.appendChild(el("dt", pair[0]));
+                list.appendChild(el("dd", pair[1]));
+            });
+        box.appendChild(list);
+        if (p.note) { box.appendChild(el("p", p.note)); }
+        var lat = Number(p.lat).toFixed(6), lon = Number(p.lon).toFixed(6);
+        var link = el("a", "Voir sur OpenStreetMap");
+        link.href = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=13/" + lat + "/" + lon;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        box.appendChild(link);
+        return box;
+    }
+
+    // A GeoJSON layer of laureate markers (features made by territoires.mapping.with_markers).
+    carte.laureates = function (collection) {
+        var colours = carte.palette;
+        return L.geoJSON(collection, {
+            pointToLayer: function (f, latlng) {
+                var overseas = f.properties.overseas;
+                return L.circleMarker(latlng, {
+                    radius: overseas ? 7 : 6, weight: 2, color: colours.marker_ring, dashArray: overseas ? "3 2" : null,
+                    fillColor: overseas ? colours.overseas : colours.metropole, fillOpacity: 1,
+                    className: overseas ? "laureate laureate-overseas" : "laureate"});
+            },
+            onEachFeature: function (f, layer) {
+                var p = f.properties;
+                layer.bindTooltip(function () { return el("span", p.town); });
+                // Keyboard access: each marker is a button in the tab order; Enter or Space opens its
+                // popup, Escape closes it (Leaflet's own Escape only works while the map itself has the focus).
+                layer.on("add", function () {
+                    var path = layer.getElement();
+                    path.setAttribute("tabindex", "0");
+                    path.setAttribute("role", "button");
+                    path.setAttribute("aria-label", p.town + " : voir la fiche");
+                    path.addEventListener("keydown", function (event) {
+                        if (event.key === "Enter" || event.key === " ") {
+                            event.preventDefault();
+                            layer.openPopup();
+                        } else if (event.key === "Escape") {
+                            layer.closePopup();
+                        }
+                    });
+                });
+                layer.bindPopup(function () { return popup(p); });
+            }
+        });
+    };
+
+    // Fitted in the browser, which knows the map's real size (a phone's or a wide screen's).
+    carte.fit = function (map, bounds, animate) {
+        map.fitBounds(bounds, {padding: [12, 12], maxZoom: 9, animate: animate});
+    };
+
+    // The selection layer's parts (territoires.mapping.selection_layer), kept on the group so that
+    // the previews can swap them.
+    carte.showLaureates = function (group, collection) {
+        group.laureates = carte.laureates(collection).addTo(group);
+    };
+
+    carte.showSelected = function (group, collection) {
+        group.selected = L.geoJSON(collection, {
+            interactive: false,
+            style: {className: "region-selected", color: carte.palette.selected_stroke, weight: 3,
+                    dashArray: "8 4", fill: false}
+        }).addTo(group);
+    };
+})(window.carte = window.carte || {});

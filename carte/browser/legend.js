@@ -1,0 +1,47 @@
+// The map's furniture and accessibility: palette, inset frames, legend, attribution, French names.
+(function (carte) {
+    "use strict";
+
+    // spec: {palette: {name: colour}, insets: [{bounds, anchor, label}], legend: HTML, attribution: text,
+    //        frame_title, map_label}. Called first: the other parts draw with the palette.
+    carte.decorate = function (map, spec) {
+        carte.palette = spec.palette;
+        var root = document.documentElement;
+        Object.keys(spec.palette).forEach(function (name) {
+            root.style.setProperty("--carte-" + name.replace(/_/g, "-"), spec.palette[name]);
+        });
+        spec.insets.forEach(function (inset) {
+            L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: spec.palette.region_stroke,
+                                       weight: 1, dashArray: "4 3", fill: false}).addTo(map);
+            var label = document.createElement("span");
+            label.textContent = inset.label;
+            L.marker(inset.anchor, {interactive: false, keyboard: false,
+                                    icon: L.divIcon({className: "inset-label", html: label,
+                                                     iconSize: null, iconAnchor: [0, 18]})}).addTo(map);
+        });
+        var legend = L.control({position: "topright"});
+        legend.onAdd = function () {
+            var box = L.DomUtil.create("div", "map-legend");
+            box.innerHTML = spec.legend;  // made by territoires.mapping from constants, no data in it
+            return box;
+        };
+        legend.addTo(map);
+        map.attributionControl.addAttribution(spec.attribution);
+        root.lang = "fr";  // the map's own document, inside streamlit-folium's frame
+        // The frame's accessible name; Streamlit names it after the component, "streamlit_folium.st_folium".
+        if (window.frameElement) { window.frameElement.title = spec.frame_title; }
+        var container = map.getContainer();
+        container.setAttribute("role", "region");
+        container.setAttribute("aria-label", spec.map_label);
+        // Leaflet's own controls speak English.
+        [[".leaflet-control-zoom-in", "Zoom avant"], [".leaflet-control-zoom-out", "Zoom arrière"]]
+            .forEach(function (pair) {
+                var button = container.querySelector(pair[0]);
+                if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
+            });
+        map.on("popupopen", function (e) {
+            var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+            if (close) { close.title = "Fermer la fiche"; close.setAttribute("aria-label", "Fermer la fiche"); }
+        });
+    };
+})(window.carte = window.carte || {});
