@@ -50,7 +50,7 @@ def test_quick_benchmark_gives_every_figure_without_error(tmp_path: Path) -> Non
     ].keys()
     for name in APP_NAMES:
         app = results["apps"][name]
-        assert app["errors"] == [], name
+        assert app["errors"] == [], (name, app["errors"])
         for figure in EVERY_APP:
             assert app[figure]["n"] >= 1, (name, figure)
         # Counts, not durations: every load and every change runs the script.
@@ -59,8 +59,10 @@ def test_quick_benchmark_gives_every_figure_without_error(tmp_path: Path) -> Non
         assert app["payload_load_bytes"]["total_bytes"]["n"] >= 1, name
         assert app["payload_filter_bytes"]["total_bytes"]["n"] >= 1, name
         crowd = app["concurrency"]
-        assert crowd["changes"] == 3 * len(QUICK_FILTER_PLAN), name  # every session's changes measured
-        assert crowd["errors"] == [], name
+        # The errors first: a session that raised loses its remaining changes, and says why.
+        assert crowd["errors"] == [], (name, crowd["errors"])
+        # Every session's changes measured.
+        assert crowd["changes"] == 3 * len(QUICK_FILTER_PLAN), (name, crowd["changes"], crowd["errors"])
         assert crowd["p95_ms"] is not None, name
         assert crowd["rss_after_kb"] > 0, name
     for name in MAP_APPS:

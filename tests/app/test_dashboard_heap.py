@@ -15,15 +15,16 @@ from tests.app.conftest import DASHBOARD, TIMEOUT_S
 RUNS = f"""
 import gc, json
 from streamlit.testing.v1 import AppTest
-counts = [gc.get_freeze_count()]
+counts, shown = [gc.get_freeze_count()], []
 app = AppTest.from_file({DASHBOARD!r}, default_timeout={TIMEOUT_S})
 app.run()
 counts.append(gc.get_freeze_count())
-for regions in (["BRE"], []):
+for regions in (["53"], ["53", "94"], []):  # Bretagne, then Corse too, then everything: real changes
     app.multiselect(key="regions").set_value(regions).run()
     assert not app.exception, app.exception
     counts.append(gc.get_freeze_count())
-print(json.dumps(counts))
+    shown.append([e.value for e in app.html if 'class="counts"' in e.value][0])
+print(json.dumps({{"counts": counts, "shown": shown}}))
 """
 
 
@@ -32,7 +33,12 @@ def test_the_first_run_freezes_the_heap_and_later_runs_leave_their_garbage_colle
         [sys.executable, "-c", RUNS], capture_output=True, text=True, timeout=4 * TIMEOUT_S, check=False
     )
     assert done.returncode == 0, done.stderr
-    before, first, *later = json.loads(done.stdout.splitlines()[-1])
+    result = json.loads(done.stdout.splitlines()[-1])
+    # The later runs were filter changes: Bretagne's 4 laureates, then 5 with Corse, then all 55.
+    assert ["<dd>4 / 55</dd>" in s for s in result["shown"]] == [True, False, False]
+    assert ["<dd>5 / 55</dd>" in s for s in result["shown"]] == [False, True, False]
+    assert ["<dd>55 / 55</dd>" in s for s in result["shown"]] == [False, False, True]
+    before, first, *later = result["counts"]
     assert before == 0
     assert first > 0
     # Frozen objects freed by reference counting leave the count; another freeze would add a run's.
