@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from territoires.assets import LEAFLET_URL_PATH, ensure_leaflet, publish
+from territoires.assets import LEAFLET_FILE, ensure_leaflet, publish, static_url
 from territoires.dataset import read_geocoded
 from territoires.departments import department_label
 from territoires.exports import EXPORTS
@@ -44,18 +44,23 @@ def browser_bundle(names: tuple[str, ...]) -> str:
     return "\n".join((BROWSER_DIR / name).read_text(encoding="utf-8") for name in names)
 
 
+def served(path: str) -> str:
+    """The URL of static/<path> on this server, under its base URL path (`--server.baseUrlPath`)."""
+    return static_url(path, str(st.get_option("server.baseUrlPath") or ""))
+
+
 @st.cache_resource(show_spinner=False)
 def static_files() -> MapAssets:
     """Puts Leaflet, the map's browser code and the drawn outlines under static/, once per server."""
     ensure_leaflet()
     selected_outlines_json()  # made now rather than on a user's first click
     return MapAssets(
-        leaflet_js=f"{LEAFLET_URL_PATH}/leaflet.js",
-        leaflet_css=f"{LEAFLET_URL_PATH}/leaflet.css",
-        script=publish("carte", ".js", browser_bundle(BROWSER_SCRIPTS)),
-        style=publish("carte", ".css", browser_bundle(BROWSER_STYLES)),
+        leaflet_js=served(LEAFLET_FILE["js"]),
+        leaflet_css=served(LEAFLET_FILE["css"]),
+        script=served(publish("carte", ".js", browser_bundle(BROWSER_SCRIPTS))),
+        style=served(publish("carte", ".css", browser_bundle(BROWSER_STYLES))),
         # .json rather than .geojson: a type every server's MIME table knows.
-        outlines=publish("regions", ".json", outlines_geojson()),
+        outlines=served(publish("regions", ".json", outlines_geojson())),
     )
 
 
@@ -102,7 +107,9 @@ def _view(key: ViewKey) -> View:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def markers_file(path: str, mtime_ns: int, size: int) -> str:
     """The dataset's markers as a static file, which the map fetches once for its previews; its URL."""
-    return publish("laureates", ".json", laureates_geojson(load_laureates(path, mtime_ns, size).laureates))
+    return served(
+        publish("laureates", ".json", laureates_geojson(load_laureates(path, mtime_ns, size).laureates))
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

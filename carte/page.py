@@ -67,7 +67,10 @@ ALL_WAVES = "toutes"  # the « Vague » control's first option; the others are t
 
 
 def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -> None:
-    """Once per session: the URL's view becomes the widgets' state; what was invalid is noted."""
+    """Once per session: the URL's view becomes the widgets' state; what was invalid is noted.
+
+    Every run writes the view to the URL, so that a page reconnected to a new session after the
+    server restarted shows the view it showed before."""
     if "regions" in st.session_state:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}

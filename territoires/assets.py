@@ -1,6 +1,6 @@
 """Files the browser fetches from the app itself, put under static/ at start-up.
 
-Streamlit's static serving gives static/ at /app/static/, so the page needs no CDN:
+Streamlit's static serving gives static/ at <server.baseUrlPath>/app/static/, so the page needs no CDN:
 - Leaflet, third-party code, hence a dependency (django-js-lib-leaflet) and never committed;
 - files the app derives from its data, named by a hash of their content so that a browser's
   cached copy can never be a stale one.
@@ -18,9 +18,12 @@ from pathlib import Path
 from territoires import PROJECT_DIR
 
 STATIC_DIR: Path = PROJECT_DIR / "static"
-STATIC_URL_PATH = "/app/static"
+STATIC_URL_PATH = "app/static"  # under the server's base URL path
 STATIC_LEAFLET_DIR: Path = STATIC_DIR / "leaflet"
-LEAFLET_URL_PATH = f"{STATIC_URL_PATH}/{STATIC_LEAFLET_DIR.name}"
+LEAFLET_FILE = {
+    "js": f"{STATIC_LEAFLET_DIR.name}/leaflet.js",
+    "css": f"{STATIC_LEAFLET_DIR.name}/leaflet.css",
+}
 GENERATED_DIR: Path = STATIC_DIR / "generated"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 
@@ -49,8 +52,15 @@ def ensure_leaflet(target: Path = STATIC_LEAFLET_DIR) -> Path:
     return target
 
 
+def static_url(served: str, base_url_path: str) -> str:
+    """The URL of static/<served> under Streamlit's `server.baseUrlPath`, given with or without
+    slashes (« carte », « /carte/ », or nothing for the root)."""
+    base = "/".join(part for part in base_url_path.split("/") if part)
+    return f"/{base}/{STATIC_URL_PATH}/{served}" if base else f"/{STATIC_URL_PATH}/{served}"
+
+
 def publish(stem: str, suffix: str, content: str, folder: Path = GENERATED_DIR) -> str:
-    """Writes `content` once under a content-addressed name; returns the URL the app serves it at.
+    """Writes `content` once under a content-addressed name; returns its path under static/.
 
     `folder` is for tests; the app serves GENERATED_DIR.
     """
@@ -62,4 +72,4 @@ def publish(stem: str, suffix: str, content: str, folder: Path = GENERATED_DIR) 
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(content)
         Path(staging).replace(target)
-    return f"{STATIC_URL_PATH}/{GENERATED_DIR.name}/{target.name}"
+    return f"{GENERATED_DIR.name}/{target.name}"

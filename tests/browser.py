@@ -1,7 +1,8 @@
-"""The headless Chromium the end-to-end tests drive: where it is, how it starts, how to get it.
+"""The programs the end-to-end tests drive: a headless Chromium, and nginx for the proxy tests.
 
-`python -m tests.browser` makes sure one is installed: Debian's chromium through apt-get where
-we run as root, Playwright's own download elsewhere; otherwise it stops with what to install.
+`python -m tests.browser` makes sure they are installed: Debian's chromium and nginx through
+apt-get where we run as root (Playwright's own Chromium download elsewhere); otherwise it stops
+with what to install.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+NGINX = Path("/usr/sbin/nginx")
 # Without the background-networking flags Chromium tries to reach Google at start-up, which
 # this offline machine refuses; the tests must see no request leave 127.0.0.1.
 CHROMIUM_ARGS: tuple[str, ...] = (
@@ -43,16 +45,34 @@ def _playwright_has_browser() -> bool:
     return True
 
 
+def _apt_install(packages: list[str]) -> bool:
+    """Debian packages through apt-get, where we run as root; True when it ran and succeeded."""
+    if not packages or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    print(f"Installation de {', '.join(packages)} (Debian) pour les tests de bout en bout…", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+    return (
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=False, env=env).returncode == 0
+    )
+
+
+def ensure_nginx() -> int:
+    if NGINX.exists() or shutil.which("nginx"):
+        return 0
+    print(
+        "nginx est nécessaire aux tests du mandataire (tests/e2e/test_hosting.py) : "
+        "« sudo apt-get install nginx » (Debian, Ubuntu), puis relancez « make test ».",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def ensure_browser() -> int:
     if DEBIAN_CHROMIUM.exists():
         return 0
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installation de chromium (Debian) pour les tests de bout en bout…", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env)
-        if done.returncode == 0 and DEBIAN_CHROMIUM.exists():
-            return 0
+    if _apt_install(["chromium"]) and DEBIAN_CHROMIUM.exists():
+        return 0
     installed = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
     if installed.returncode == 0 and _playwright_has_browser():
         return 0
@@ -65,5 +85,12 @@ def ensure_browser() -> int:
     return 1
 
 
+def ensure_tools() -> int:
+    _apt_install(
+        [name for name, path in (("chromium", DEBIAN_CHROMIUM), ("nginx", NGINX)) if not path.exists()]
+    )
+    return ensure_browser() or ensure_nginx()
+
+
 if __name__ == "__main__":
-    sys.exit(ensure_browser())
+    sys.exit(ensure_tools())

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from territoires.assets import ensure_leaflet, publish
+import pytest
+
+from territoires.assets import ensure_leaflet, publish, static_url
 
 
 def test_leaflet_is_copied_from_its_package(tmp_path: Path) -> None:
@@ -19,3 +21,19 @@ def test_published_files_are_named_by_their_content(tmp_path: Path) -> None:
     second = publish("regions", ".geojson", '{"a":2}', folder)
     assert second != first
     assert sorted(p.name for p in folder.iterdir()) == sorted(u.rsplit("/", 1)[1] for u in (first, second))
+    assert first.startswith("generated/regions-")
+
+
+@pytest.mark.parametrize(
+    ("base", "url"),
+    [
+        ("", "/app/static/generated/x.json"),
+        ("/", "/app/static/generated/x.json"),
+        ("carte", "/carte/app/static/generated/x.json"),
+        ("/carte/", "/carte/app/static/generated/x.json"),
+        ("carte/", "/carte/app/static/generated/x.json"),
+        ("outils/carte", "/outils/carte/app/static/generated/x.json"),
+    ],
+)
+def test_static_urls_follow_the_base_url_path_with_or_without_slashes(base: str, url: str) -> None:
+    assert static_url("generated/x.json", base) == url

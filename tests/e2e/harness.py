@@ -42,10 +42,12 @@ class StreamlitServer:
     process: subprocess.Popen[bytes]
     port: int
     log_path: Path
+    base_path: str = ""  # --server.baseUrlPath, without slashes
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """The app's root, under its base path if it has one, without a trailing slash."""
+        return f"http://127.0.0.1:{self.port}" + (f"/{self.base_path}" if self.base_path else "")
 
     def log_tail(self, chars: int = 4000) -> str:
         try:
@@ -75,9 +77,12 @@ def start_streamlit(
     env: Mapping[str, str] | None = None,
     cwd: Path = PROJECT_DIR,
     timeout_s: float = 60.0,
+    base_path: str = "",
+    port: int | None = None,
 ) -> StreamlitServer:
-    """`streamlit run app` on a free port of 127.0.0.1, returned once /_stcore/health answers."""
-    port = free_port()
+    """`streamlit run app` on `port` (a free one by default) of 127.0.0.1, under `base_path` if
+    given, returned once its /_stcore/health answers."""
+    port = port or free_port()
     log = tempfile.NamedTemporaryFile(prefix="streamlit-e2e-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
@@ -85,6 +90,7 @@ def start_streamlit(
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--server.baseUrlPath", base_path,
     ]  # fmt: skip
     process = subprocess.Popen(
         command,
@@ -95,7 +101,7 @@ def start_streamlit(
         start_new_session=True,  # its own process group, so that stopping it takes its children too
     )
     log.close()
-    server = StreamlitServer(process, port, Path(log.name))
+    server = StreamlitServer(process, port, Path(log.name), base_path)
     deadline = time.monotonic() + timeout_s
     while not _healthy(server.url):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -123,9 +129,9 @@ def stop_streamlit(server: StreamlitServer, timeout_s: float = 10.0) -> None:
 
 @contextlib.contextmanager
 def streamlit_server(
-    app: Path = PROJECT_DIR / "dashboard.py", *, env: Mapping[str, str] | None = None
+    app: Path = PROJECT_DIR / "dashboard.py", *, env: Mapping[str, str] | None = None, base_path: str = ""
 ) -> Iterator[StreamlitServer]:
-    server = start_streamlit(app, env=env)
+    server = start_streamlit(app, env=env, base_path=base_path)
     try:
         yield server
     finally:

@@ -32,6 +32,8 @@ from tests.e2e.harness import (
 pytestmark = pytest.mark.e2e
 
 SCREENSHOT = PROJECT_DIR / "docs" / "screenshot-dashboard.png"
+# The picture a link preview shows (deploy/nginx-carte.conf's og:image), served from static/.
+PREVIEW_PICTURE = PROJECT_DIR / "static" / "apercu-carte.png"
 BRETAGNE, CORSE = "53", "94"
 
 
@@ -264,3 +266,5 @@ def test_screenshot_of_the_dashboard(page: Page) -> None:
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert SCREENSHOT.stat().st_size > 50_000
+    page.locator(MAP_IFRAME).screenshot(path=PREVIEW_PICTURE)
+    assert PREVIEW_PICTURE.stat().st_size > 20_000
