@@ -29,7 +29,9 @@ from territoires.regions import BY_CODE, RegionRef
 BAN_DOMAIN = "data.geopf.fr/geocodage"  # geopy's default, api-adresse.data.gouv.fr, closed in January 2026
 NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
 DEFAULT_USER_AGENT = "coeur-des-territoires-map/0.1 (contact : remplacez-moi@example.org)"
-NOMINATIM_MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request per second
+# Nominatim's usage policy: at most one request per second, as the service receives them; paced with a
+# margin so that network and scheduling jitter never bring two arrivals under a second apart.
+NOMINATIM_MIN_DELAY_SECONDS = 1.25
 
 
 @dataclass(frozen=True, slots=True)

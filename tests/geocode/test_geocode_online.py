@@ -124,7 +124,7 @@ def test_rate_limited_then_answered_is_retried_after_retry_after(
 
     assert service.requested_places() == ["Colmar", "Colmar"]
     # The second request waits the 2 s the service asked for, not the 0.01 s backoff of these tests
-    # nor Nominatim's 1 s pacing: a lower bound, which a slow machine can only exceed.
+    # nor Nominatim's pacing (1.25 s): a lower bound, which a slow machine can only exceed.
     first, second = (request.at for request in service.requests)
     assert second - first >= 2.0
     assert output_rows(tmp_path)[0]["town"] == "Colmar"
@@ -208,7 +208,7 @@ def test_nominatim_requests_are_at_least_one_second_apart(tmp_path: Path) -> Non
 
     times = [r.at for r in service.requests]
     assert len(times) == 4
-    assert all(later - earlier >= 0.95 for earlier, later in pairwise(times))
+    assert all(later - earlier >= 1.0 for earlier, later in pairwise(times)), times  # as the service sees them
 
 
 def test_cache_avoids_a_second_request(
