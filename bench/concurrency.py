@@ -2,6 +2,10 @@
 
 The async API drives them concurrently from one thread. Latencies come from the same in-page
 probe as the sequential figures; the server's memory from /proc while they run and after.
+
+A session makes its next change once the last one is over on its own websocket: every rerun request
+the change makes sent (naive's new map reports its view a few hundred ms after it is drawn: a second
+run) and run to its end (bench.traffic.PageRuns says why).
 """
 
 from __future__ import annotations
@@ -12,15 +16,18 @@ import time
 from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.measure import BUSY, MULTISELECT_INPUT, TIMEOUT_MS, VIEWPORT
 from bench.probe import ARM_JS, DONE_JS, probe_script
-from bench.scenario import Change, want
+from bench.scenario import Change, Want, rerun_requests, want
 from bench.servers import App
+from bench.traffic import PageRuns
 from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.e2e.harness import is_local
 
 RSS_EVERY_S = 0.25
+QUIET_S = 0.15  # once the session's last run has ended, with nothing showing as running in the page
 LOADING_AT_ONCE = 2  # sessions open two at a time: 20 cold loads at once only measure the browser
 
 
@@ -43,21 +50,29 @@ async def _guard(route: Route, blocked: list[str]) -> None:
         await route.abort("blockedbyclient")
 
 
-async def _idle(page: Page) -> None:
-    """No script run showing in the page for 150 ms (its own session: the server log mixes them)."""
+async def _idle(page: Page, runs: PageRuns, since: int, requests: int) -> None:
+    """The session's own runs over: `requests` rerun requests sent since there were `since`, the last
+    one run to its end, and nothing showing as running in the page, for QUIET_S."""
     busy = page.locator(BUSY)
     quiet_since = time.monotonic()
     deadline = quiet_since + TIMEOUT_MS / 1000
-    while time.monotonic() - quiet_since < 0.15:
+    while time.monotonic() - quiet_since < QUIET_S:
         await page.wait_for_timeout(50)
-        if await busy.count():
+        if not runs.answered(since, requests) or await busy.count():
             quiet_since = time.monotonic()
         if time.monotonic() > deadline:
-            raise TimeoutError("The page never became idle")
+            raise TimeoutError(
+                f"The session never became idle: {runs.requests - since} of {requests} rerun requests "
+                f"sent, {'one' if runs.waiting else 'none'} waiting for its run, {await busy.count()} busy"
+            )
 
 
-async def _measured(page: Page) -> float:
-    handle = await page.wait_for_function(DONE_JS, polling=10, timeout=TIMEOUT_MS)
+async def _measured(page: Page, target: Want) -> float:
+    try:
+        handle = await page.wait_for_function(DONE_JS, polling=10, timeout=TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        shown = await page.locator('[role="dialog"]').all_inner_texts()
+        raise TimeoutError(f"The page never showed {target}: {' '.join(shown) or 'no dialog'}") from None
     latency: float = await handle.json_value()
     return latency
 
@@ -74,15 +89,18 @@ async def _change(page: Page, change: Change, app: str) -> float:
             raise AssertionError(
                 f"Typing {change.region!r} leaves {await option.all_inner_texts()} as options"
             )
-    await page.evaluate(ARM_JS, want(app, change.after))
+    target = want(app, change.after)
+    await page.evaluate(ARM_JS, target)
     await page.keyboard.press("Enter" if change.action == "add" else "Backspace")
-    return await _measured(page)
+    return await _measured(page, target)
 
 
 class _Session:
     def __init__(self, crowd: Crowd, app: App) -> None:
         self.crowd, self.app = crowd, app
         self.blocked: list[str] = []
+        self.runs = PageRuns()
+        self.requests = rerun_requests(app.name)
 
     async def open(self, browser: Browser, loading: asyncio.Semaphore) -> Page:
         async with loading:
@@ -94,16 +112,19 @@ class _Session:
         await self.context.route("**/*", lambda route: _guard(route, self.blocked))
         page = await self.context.new_page()
         page.on("pageerror", lambda error: self.crowd.errors.append(f"page error: {error.message}"))
-        await page.add_init_script(probe_script(want(self.app.name, ())))
+        page.on("websocket", self.runs.watch)
+        first = want(self.app.name, ())
+        await page.add_init_script(probe_script(first))
         await page.goto(self.app.url, wait_until="commit")
-        await _measured(page)
-        await _idle(page)
+        await _measured(page, first)
+        await _idle(page, self.runs, 0, self.requests)
         return page
 
     async def changes(self, page: Page, plan: list[Change]) -> None:
         for change in plan:
+            since = self.runs.requests  # typing the name asks for no run: the key press does
             self.crowd.latencies_ms.append(await _change(page, change, self.app.name))
-            await _idle(page)
+            await _idle(page, self.runs, since, self.requests)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):

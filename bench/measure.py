@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from bench.probe import ARM_JS, DONE_JS, probe_script
-from bench.scenario import CLICKED_REGION, CODES, PER_REGION, Change, Gesture, Want, want
+from bench.scenario import CLICKED_REGION, CODES, PER_REGION, Change, Gesture, Want, rerun_requests, want
 from bench.servers import MAP_APPS, App
-from bench.traffic import Payload, Traffic
+from bench.traffic import PageRuns, Payload, Traffic
 from tests.e2e.harness import MAP_IFRAME, feature_point, install_network_guard, wait_for_map_still
 
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
@@ -40,21 +40,38 @@ class Session:
     errors: list[str] = field(default_factory=list)
 
 
-def settle(page: Page, app: App, after: str = "change", timeout_s: float = 60.0) -> None:
-    """Waits until no script run is going on or starting, server-side and in the page, for a while."""
+def settle(
+    page: Page,
+    app: App,
+    after: str = "change",
+    timeout_s: float = 60.0,
+    asked: tuple[PageRuns, int] | None = None,
+) -> None:
+    """Waits until no script run is going on or starting, server-side and in the page, for a while.
+
+    With `asked` (the page's runs, and their request count before the load or the change), also until
+    the page has sent every rerun request a load or a change makes and the last one has run to its end.
+    """
     busy = page.locator(BUSY)
     deadline = time.monotonic() + timeout_s
     last = app.runs()
     quiet_since = time.monotonic()
+    requests = rerun_requests(app.name)
     while True:
         page.wait_for_timeout(50)
         now, runs = time.monotonic(), app.runs()
-        if runs != last or runs.running or busy.count():
+        if (
+            runs != last
+            or runs.running
+            or busy.count()
+            or (asked and not asked[0].answered(asked[1], requests))
+        ):
             last, quiet_since = runs, now
         elif now - quiet_since >= QUIET_S[after]:
             return
         if now > deadline:
-            raise TimeoutError(f"{app.name} never settled: {runs}")
+            sent = f", {asked[0].requests - asked[1]} of {requests} rerun requests sent" if asked else ""
+            raise TimeoutError(f"{app.name} never settled: {runs}{sent}")
 
 
 def measured(page: Page, timeout_ms: float = TIMEOUT_MS) -> float:
@@ -117,18 +134,21 @@ def run_session(
         page.on("pageerror", lambda error: result.errors.append(f"page error: {error.message}"))
         page.add_init_script(probe_script(want(app.name, ())))
         traffic = Traffic(page)
+        asked = PageRuns()
+        page.on("websocket", asked.watch)
         runs_before = app.runs().started
 
         page.goto(app.url, wait_until="commit")
         result.cold_load_ms = measured(page)
-        settle(page, app)
+        settle(page, app, asked=(asked, 0))
         result.runs_load = app.runs().started - runs_before
         result.payload_load = traffic.take()
 
         runs_before = app.runs().started
         for change in plan:
+            since = asked.requests  # typing a name asks for no run: the key press does
             result.filter_ms.append(make_change(page, change, want(app.name, change.after)))
-            settle(page, app)
+            settle(page, app, asked=(asked, since))
             result.payload_filters.append(traffic.take())
         result.runs_filters = app.runs().started - runs_before
 

@@ -64,6 +64,13 @@ GESTURES: list[Gesture] = [
 QUICK_GESTURES: list[Gesture] = GESTURES[:1]
 
 
+def rerun_requests(app: str) -> int:
+    """The rerun requests a load or a filter change makes the page send: its own, then for naive the
+    new map's report of its view (st_folium returns its default objects; streamlit-folium sends them
+    250 ms after the new map is drawn, and the map is new at each change): a second run."""
+    return 2 if app == "naive" else 1
+
+
 def want(app: str, selection: tuple[str, ...]) -> Want:
     if app == "floor":
         return {"text": f"Sélection : {', '.join(selection) if selection else 'toutes les régions'}"}

@@ -1,10 +1,14 @@
-"""What a page receives: websocket frames (all, and those carrying the map) and the map iframe's HTTP."""
+"""What a page receives: websocket frames (all, and those carrying the map) and the map iframe's HTTP;
+and from its frames, the script runs it asks for.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playwright import async_api, sync_api
 from playwright.sync_api import Page, Request, WebSocket
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 MAP_COMPONENT = "streamlit_folium.st_folium"
@@ -82,3 +86,42 @@ class Traffic:
         self._ws = self._ws_map = 0
         self._requests = []
         return payload
+
+
+class PageRuns:
+    """The script runs one page asks for, read from its websocket frames.
+
+    The server's run log mixes the sessions, and the page shows a run only once the server has begun
+    it: a rerun request still waiting for its run shows nowhere else. A key pressed then sends a
+    second request, and Streamlit's browser cache drops, as the first run ends, a message the second
+    run's answer refers to ("Cached ForwardMsg MISS"): the page stops following the server.
+    """
+
+    def __init__(self) -> None:
+        self.requests = 0  # rerun requests sent
+        self.waiting = False  # the last request has no finished run begun after it yet
+        self._begun = False  # a run has begun since the last request
+
+    def watch(self, socket: sync_api.WebSocket | async_api.WebSocket) -> None:
+        socket.on("framesent", self.frame_sent)
+        socket.on("framereceived", self.frame_received)
+
+    def answered(self, since: int, requests: int) -> bool:
+        """`requests` rerun requests sent since there were `since`, and a run begun after the last one
+        has ended."""
+        return self.requests - since >= requests and not self.waiting
+
+    def frame_sent(self, payload: str | bytes) -> None:
+        if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+            self.requests += 1
+            self.waiting, self._begun = True, False
+
+    def frame_received(self, payload: str | bytes) -> None:
+        if not isinstance(payload, bytes):
+            return
+        msg = ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":  # sent as each run begins
+            self._begun = True
+        elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.waiting = self.waiting and not self._begun

@@ -13,10 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.breakdown import COLUMNS
 from bench.scenario import QUICK_FILTER_PLAN
 from bench.servers import APP_NAMES, MAP_APPS
+from bench.traffic import PageRuns
 
 pytestmark = pytest.mark.e2e
 
@@ -93,3 +96,29 @@ def test_breakdown_gives_every_step_for_every_map_app() -> None:
         assert len(cells) == len(COLUMNS), (name, cells)
         assert all(re.fullmatch(r"\d+", cell) for cell in cells), (name, cells)  # no step missing (nan)
         assert int(cells[-1]) >= 1, name  # every change brings replies
+
+
+def test_page_runs_waits_for_a_run_begun_after_the_last_request() -> None:
+    runs = PageRuns()
+    rerun = BackMsg()
+    rerun.rerun_script.page_script_hash = "main"
+    begun = ForwardMsg()
+    begun.new_session.page_script_hash = "main"
+    ended, stopped = ForwardMsg(), ForwardMsg()
+    ended.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    stopped.script_finished = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+    runs.frame_sent(rerun.SerializeToString())
+    runs.frame_received(begun.SerializeToString())
+    runs.frame_sent(rerun.SerializeToString())  # sent while the first one runs: the map's report, say
+    runs.frame_received(ended.SerializeToString())  # the end of the run begun before it
+    assert (runs.requests, runs.waiting) == (2, True)
+    assert not runs.answered(0, 2)
+    runs.frame_received(begun.SerializeToString())
+    runs.frame_received(stopped.SerializeToString())  # a run stopped for a rerun: another one follows
+    assert runs.waiting
+    runs.frame_received(begun.SerializeToString())
+    runs.frame_received(ended.SerializeToString())
+    assert runs.answered(0, 2)
+    assert not runs.answered(0, 3)  # a request the page has not sent yet
+    assert not runs.answered(1, 2)
