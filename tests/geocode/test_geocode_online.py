@@ -208,7 +208,8 @@ def test_nominatim_requests_are_at_least_one_second_apart(tmp_path: Path) -> Non
 
     times = [r.at for r in service.requests]
     assert len(times) == 4
-    assert all(later - earlier >= 1.0 for earlier, later in pairwise(times)), times  # as the service sees them
+    # As the service sees them: Nominatim's policy is about arrivals.
+    assert all(later - earlier >= 1.0 for earlier, later in pairwise(times)), times
 
 
 def test_cache_avoids_a_second_request(
