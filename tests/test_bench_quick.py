@@ -35,7 +35,9 @@ EVERY_APP = (
 )
 
 
-@pytest.mark.timeout(240)
+# A bound, not a target: a loaded machine stretches the whole benchmark (full quick runs took
+# 150–397 s at load averages of 12–18 here, before and after the wait for naive's second run).
+@pytest.mark.timeout(600)
 def test_quick_benchmark_gives_every_figure_without_error(tmp_path: Path) -> None:
     output = tmp_path / "results.json"
     done = subprocess.run(
