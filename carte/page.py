@@ -256,44 +256,42 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
 
 
 def named_waves(known_waves: tuple[int, ...]) -> str:
-    """« 1 », « 1 et 2 », « 1, 2 et 3 »."""
+    """« vague 2 », « vagues 1 et 2 », « vagues 1, 2 et 3 »."""
     *others, last = (str(wave) for wave in known_waves)
-    return f"{', '.join(others)} et {last}" if others else last
+    return f"vagues {', '.join(others)} et {last}" if others else f"vague {last}"
 
 
-def coverage(laureates: pd.DataFrame) -> str:
+def coverage(laureates: pd.DataFrame, known_waves: tuple[int, ...]) -> str:
     """What the data holds: the first wave alone, with what is known of the later ones, or its waves."""
-    known_waves = waves(laureates)
     if known_waves == (1,):
         return f"Les {len(laureates)} villes de la première vague, et elles seules. {LATER_WAVES_NOTE}"
-    plural = "s" if len(known_waves) > 1 else ""
     return (
-        f"Les {len(laureates)} villes de{'s' if plural else ' la'} vague{plural} {named_waves(known_waves)}."
+        f"Les {len(laureates)} villes de{'s' if len(known_waves) > 1 else ' la'} {named_waves(known_waves)}."
     )
 
 
 def caption(known_waves: tuple[int, ...]) -> str:
     if known_waves == (1,):
         return "Première vague du programme du Cnam, annoncée le 26 septembre 2019."
-    plural = "s" if len(known_waves) > 1 else ""
-    return f"Vague{plural} {named_waves(known_waves)} du programme du Cnam."
+    named = named_waves(known_waves)
+    return f"{named[0].upper()}{named[1:]} du programme du Cnam."
 
 
-def show_about(dataset: Dataset) -> None:
+def show_about(dataset: Dataset, known_waves: tuple[int, ...]) -> None:
     with st.expander("À propos de cette carte"):
         st.markdown(
             "**Au cœur des territoires** est le programme du Conservatoire national des arts et métiers "
             "(Cnam) qui ouvre des espaces d'accès à la formation dans des villes moyennes, en partenariat "
             "avec le programme national Action Cœur de Ville. Le 26 septembre 2019, le Cnam a annoncé les "
             f"{sum(dataset.laureates['wave'] == 1)} villes lauréates de la première vague.\n\n"
-            f"**Ce que couvre la carte.** {coverage(dataset.laureates)}\n\n"
+            f"**Ce que couvre la carte.** {coverage(dataset.laureates, known_waves)}\n\n"
             f"**Sources.** {sources_text()}\n\n"
             "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`), "
             "puis vérifiée : chaque point tombe dans le contour de sa "
             f"région, ou à moins de {PLACEMENT_TOLERANCE_KM:g} km de sa côte (les contours sont simplifiés). "
             "Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
             "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
-            f"**Mise à jour.** {caption(waves(dataset.laureates))} Données du "
+            f"**Mise à jour.** {caption(known_waves)} Données du "
             f"fichier {Path(dataset.key[0]).name} du {pd.Timestamp(dataset.key[1], unit='ns'):%d/%m/%Y}."
         )
 
@@ -385,5 +383,5 @@ def main() -> None:
         show_chart(selected)
         st.html(programme_html())
     show_table(selected, dataset, view)
-    show_about(dataset)
+    show_about(dataset, known_waves)
     freeze_heap_once()

@@ -53,8 +53,10 @@ PALETTE: dict[str, str] = {
 }
 
 
+@cache
 def palette_properties() -> str:
-    """The palette as CSS custom properties, `--carte-region-fill` and so on, for the page's styles."""
+    """The palette as CSS custom properties, `--carte-region-fill` and so on: the styles of the page
+    and of the map's frame use them."""
     return (
         ":root { "
         + " ".join(f"--carte-{name.replace('_', '-')}: {colour};" for name, colour in PALETTE.items())
@@ -382,6 +384,9 @@ def base_map(assets: MapAssets, per_region: dict[str, int]) -> folium.Map:
     # Bootstrap…) are not used.
     fmap.default_js = [("leaflet", assets.leaflet_js), ("carte", assets.script)]
     fmap.default_css = [("leaflet_css", assets.leaflet_css), ("carte_css", assets.style)]
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(_Rendered(f"<style>{palette_properties()}</style>"), name="palette")
     furniture = {
         "palette": PALETTE,
         "insets": _insets(),

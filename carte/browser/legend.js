@@ -5,11 +5,8 @@
     // spec: {palette: {name: colour}, insets: [{bounds, anchor, label}], legend: HTML, attribution: text,
     //        frame_title, map_label}. Called first: the other parts draw with the palette.
     carte.decorate = function (map, spec) {
-        carte.palette = spec.palette;
+        carte.palette = spec.palette;  // the styles have it too, as custom properties in the map's head
         var root = document.documentElement;
-        Object.keys(spec.palette).forEach(function (name) {
-            root.style.setProperty("--carte-" + name.replace(/_/g, "-"), spec.palette[name]);
-        });
         spec.insets.forEach(function (inset) {
             L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: spec.palette.region_stroke,
                                        weight: 1, dashArray: "4 3", fill: false}).addTo(map);

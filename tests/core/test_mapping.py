@@ -25,6 +25,7 @@ from territoires.mapping import (
     display_outlines,
     laureates_geojson,
     outlines_geojson,
+    palette_properties,
     region_labels,
     selected_outlines_json,
     selection_bounds,
@@ -241,6 +242,7 @@ def test_the_furniture_gets_the_palette_legend_and_french_names(whole_map: str) 
     assert furniture["frame_title"] == "Carte des villes lauréates"
     assert "Ville lauréate en outre-mer (encadrés)" in furniture["legend"]
     assert whole_map.index("carte.decorate(") < whole_map.index("carte.regions(")  # the palette first
+    assert f"<style>{palette_properties()}</style>" in whole_map  # and the styles' custom properties
 
 
 def test_the_previews_watch_the_list_the_page_labels(laureates: pd.DataFrame) -> None:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from carte.page import PAGE_TITLE
+from territoires.mapping import PALETTE
 from tests.e2e.conftest import DATASET
 from tests.e2e.harness import (
     MAP_IFRAME,
@@ -254,6 +255,11 @@ def test_guard_aborts_and_records_tile_requests(page: Page, network_guard: Netwo
     network_guard.blocked.clear()  # expected here; the teardown check is for unexpected ones
 
 
+def rgb(colour: str) -> str:
+    """« #767676 » as the browser computes it, « rgb(118, 118, 118) »."""
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+
+
 def test_screenshot_of_the_dashboard(page: Page) -> None:
     open_dashboard(page)
     wait_for_app_idle(page)
@@ -263,6 +269,10 @@ def test_screenshot_of_the_dashboard(page: Page) -> None:
     ).to_have_count(18)
     expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
     assert page.locator(MAP_IFRAME).is_visible()
+    # The map's styles draw with the palette's custom properties, which the map's head defines.
+    expect(map_frame(page).locator(".map-legend")).to_have_css(
+        "border-top-color", rgb(PALETTE["legend_border"])
+    )
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert SCREENSHOT.stat().st_size > 50_000
