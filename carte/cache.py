@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,7 +17,7 @@ import pyarrow as pa
 import streamlit as st
 
 from territoires.assets import LEAFLET_FILE, ensure_leaflet, publish, static_url
-from territoires.dataset import read_geocoded
+from territoires.dataset import GEOCODED_PATH, read_geocoded
 from territoires.departments import department_label
 from territoires.exports import EXPORTS
 from territoires.filters import View, Zone, per_region, select
@@ -49,11 +50,16 @@ def served(path: str) -> str:
     return static_url(path, str(st.get_option("server.baseUrlPath") or ""))
 
 
-@st.cache_resource(show_spinner=False)
-def static_files() -> MapAssets:
-    """Puts Leaflet, the map's browser code and the drawn outlines under static/, once per server."""
+def dataset_path() -> Path:
+    """The data file the app reads: CARTE_LAUREATES_CSV (tests, benchmark), else the committed one.
+    Read at each call, not at import."""
+    return Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))
+
+
+def publish_map_files() -> MapAssets:
+    """Puts Leaflet, the map's browser code and the drawn outlines under static/ (see
+    `territoires.assets`: nothing is written when they are there already)."""
     ensure_leaflet()
-    selected_outlines_json()  # made now rather than on a user's first click
     return MapAssets(
         leaflet_js=served(LEAFLET_FILE["js"]),
         leaflet_css=served(LEAFLET_FILE["css"]),
@@ -62,6 +68,18 @@ def static_files() -> MapAssets:
         # .json rather than .geojson: a type every server's MIME table knows.
         outlines=served(publish("regions", ".json", outlines_geojson())),
     )
+
+
+@st.cache_resource(show_spinner=False)
+def static_files() -> MapAssets:
+    """`publish_map_files`, once per server."""
+    selected_outlines_json()  # made now rather than on a user's first click
+    return publish_map_files()
+
+
+def publish_markers(laureates: pd.DataFrame) -> str:
+    """The markers as a static file, which the map fetches once for its previews; its path under static/."""
+    return publish("laureates", ".json", laureates_geojson(laureates))
 
 
 # The table's columns, in order, with their headings; `department` is the department's name and code.
@@ -106,10 +124,8 @@ def _view(key: ViewKey) -> View:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def markers_file(path: str, mtime_ns: int, size: int) -> str:
-    """The dataset's markers as a static file, which the map fetches once for its previews; its URL."""
-    return served(
-        publish("laureates", ".json", laureates_geojson(load_laureates(path, mtime_ns, size).laureates))
-    )
+    """The URL of the dataset's `publish_markers` file."""
+    return served(publish_markers(load_laureates(path, mtime_ns, size).laureates))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

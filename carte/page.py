@@ -7,7 +7,6 @@ compiles it again each time; here the page's code is compiled and its functions 
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -22,6 +21,7 @@ from carte.cache import (
     TABLE_COLUMNS,
     Dataset,
     browser_bundle,
+    dataset_path,
     export_file,
     file_key,
     freeze_heap_once,
@@ -31,7 +31,8 @@ from carte.cache import (
     static_files,
     view_key,
 )
-from territoires.dataset import GEOCODED_PATH, DatasetError
+from territoires.assets import StaticFilesError
+from territoires.dataset import DatasetError
 from territoires.exports import EXPORTS, export_basename
 from territoires.filters import (
     MAX_QUERY_LENGTH,
@@ -321,13 +322,11 @@ def set_page_config_once() -> None:
 
 def main() -> None:
     set_page_config_once()
-    assets = static_files()
     st.html(PAGE_HEAD, unsafe_allow_javascript=True)
     st.title("Au cœur des territoires : la carte des villes lauréates")
     subtitle = st.empty()  # the waves the data holds, once it is read
     try:
-        # The environment may name another file (tests, benchmark): read at each run, not at import.
-        dataset = load_laureates(*file_key(Path(os.environ.get("CARTE_LAUREATES_CSV", GEOCODED_PATH))))
+        dataset = load_laureates(*file_key(dataset_path()))
         st.session_state.last_good = dataset
     except DatasetError as err:
         problem = as_markdown_text(err.message)
@@ -362,22 +361,27 @@ def main() -> None:
             key="tiles",
             help="Charge les tuiles depuis openstreetmap.org.",
         )
-        st_folium(
-            base_map(replace(assets, markers=markers_file(*dataset.key)), region_counts),
-            key=MAP_KEY,
-            height=MAP_HEIGHT_PX,
-            use_container_width=True,
-            returned_objects=[RETURNED_OBJECT],
-            render=False,  # st_folium renders the map itself; a second full render only costs time
-            feature_group_to_add=selection_layer(
-                selected,
-                view.regions,
-                focus(view, with_laureates),
-                tiles,
-                map_previews(*dataset.key, view_key(view)),
-            ),
-            on_change=lambda: on_map_click(with_laureates),
-        )
+        try:
+            assets = replace(static_files(), markers=markers_file(*dataset.key))
+        except StaticFilesError as err:  # the rest of the page needs no file of static/: it goes on
+            st.error(f"La carte ne peut pas être affichée.\n\n{as_markdown_text(str(err))}", icon="⚠️")
+        else:
+            st_folium(
+                base_map(assets, region_counts),
+                key=MAP_KEY,
+                height=MAP_HEIGHT_PX,
+                use_container_width=True,
+                returned_objects=[RETURNED_OBJECT],
+                render=False,  # st_folium renders the map itself; a second full render only costs time
+                feature_group_to_add=selection_layer(
+                    selected,
+                    view.regions,
+                    focus(view, with_laureates),
+                    tiles,
+                    map_previews(*dataset.key, view_key(view)),
+                ),
+                on_change=lambda: on_map_click(with_laureates),
+            )
         st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
     with side_col:
         show_chart(selected)

@@ -4,6 +4,8 @@ Streamlit's static serving gives static/ at <server.baseUrlPath>/app/static/, so
 - Leaflet, third-party code, hence a dependency (django-js-lib-leaflet) and never committed;
 - files the app derives from its data, named by a hash of their content so that a browser's
   cached copy can never be a stale one.
+Nothing is written when the files are already there: a checkout the app cannot write to (a read-only
+container) gets them at install time from `python -m carte.publish`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,18 @@ GENERATED_DIR: Path = STATIC_DIR / "generated"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 
 
+class StaticFilesError(RuntimeError):
+    """A file the map needs is missing from static/ and cannot be written there."""
+
+
+def _unwritable(target: Path, err: OSError) -> StaticFilesError:
+    shown = target.relative_to(PROJECT_DIR) if target.is_relative_to(PROJECT_DIR) else target
+    return StaticFilesError(
+        f"La carte ne peut pas écrire {shown} ({err.strerror or err}). Sur une copie en lecture seule, "
+        "préparez static/ à l'installation avec « python -m carte.publish », puis relancez l'application."
+    )
+
+
 def leaflet_source() -> Path:
     return Path(str(resources.files("js_lib_leaflet"))) / "static" / "js_lib_leaflet"
 
@@ -37,9 +51,12 @@ def ensure_leaflet(target: Path = STATIC_LEAFLET_DIR) -> Path:
     if all((target / name).exists() for name in LEAFLET_FILES):
         return target
     source = leaflet_source()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Built aside then renamed, so that a concurrent start never serves half a copy.
-    staging = Path(tempfile.mkdtemp(prefix=".leaflet-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Built aside then renamed, so that a concurrent start never serves half a copy.
+        staging = Path(tempfile.mkdtemp(prefix=".leaflet-", dir=target.parent))
+    except OSError as err:
+        raise _unwritable(target, err) from err
     for name in LEAFLET_FILES:
         if (source / name).is_dir():
             shutil.copytree(source / name, staging / name)
@@ -67,8 +84,11 @@ def publish(stem: str, suffix: str, content: str, folder: Path = GENERATED_DIR) 
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
     target = folder / f"{stem}-{digest}{suffix}"
     if not target.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, staging = tempfile.mkstemp(prefix=f".{stem}-", dir=folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, staging = tempfile.mkstemp(prefix=f".{stem}-", dir=folder)
+        except OSError as err:
+            raise _unwritable(target, err) from err
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(content)
         Path(staging).replace(target)

@@ -95,6 +95,19 @@ def test_url_parameters_set_the_widgets(open_app: Callable[..., AppTest]) -> Non
     assert not app.info
 
 
+def test_embedding_parameters_open_the_view_and_are_not_ignored(open_app: Callable[..., AppTest]) -> None:
+    """Streamlit's own `embed` and `embed_options` (the README's iframe snippet) with the view's."""
+    app = open_app(embed="true", embed_options="light_theme", zone="outre-mer", q="saint")
+    assert app.button_group(key="zone").value == "outre-mer"
+    assert (
+        counts_shown(app)["Villes lauréates"] == "3 / 55"
+    )  # Saint-Laurent-du-Maroni, Saint-Joseph, Saint-Martin
+    assert not app.info
+    app = open_app(embed="true", region="grand-est", q="saint")
+    assert counts_shown(app)["Villes lauréates"] == "4 / 55"  # Saint-Avold, -Dié-des-Vosges, -Dizier, -Louis
+    assert not app.info
+
+
 def test_widget_changes_rewrite_the_url(open_app: Callable[..., AppTest]) -> None:
     app = open_app(region="bretagne")
     app.multiselect(key="regions").unselect("53").select("94").run()

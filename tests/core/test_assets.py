@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from territoires.assets import ensure_leaflet, publish, static_url
+from territoires import PROJECT_DIR
+from territoires.assets import STATIC_LEAFLET_DIR, StaticFilesError, ensure_leaflet, publish, static_url
 
 
 def test_leaflet_is_copied_from_its_package(tmp_path: Path) -> None:
@@ -22,6 +25,27 @@ def test_published_files_are_named_by_their_content(tmp_path: Path) -> None:
     assert second != first
     assert sorted(p.name for p in folder.iterdir()) == sorted(u.rsplit("/", 1)[1] for u in (first, second))
     assert first.startswith("generated/regions-")
+
+
+def test_a_static_dir_that_cannot_be_written_says_what_to_run(tmp_path: Path) -> None:
+    blocked = tmp_path / "static"
+    blocked.write_text("not a folder", encoding="utf-8")  # unwritable even for root, unlike a chmod
+    for write in (
+        lambda: publish("regions", ".json", "{}", blocked / "generated"),
+        lambda: ensure_leaflet(blocked / "leaflet"),
+    ):
+        with pytest.raises(StaticFilesError, match=r"python -m carte\.publish"):
+            write()
+
+
+def test_the_publish_command_prepares_static_quietly() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "carte.publish"], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.startswith("static/ est prêt")
+    assert (STATIC_LEAFLET_DIR / "leaflet.js").is_file()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 MAP_IFRAME = 'iframe[data-testid="stCustomComponentV1"]'  # the page's only component
 MARKER_SELECTOR = "path.laureate"
 POLL_S = 0.1
+Scope = Page | Frame  # where the app is: the page, or the frame of a page that embeds it
 
 
 class ServerError(RuntimeError):
@@ -79,13 +80,17 @@ def start_streamlit(
     timeout_s: float = 60.0,
     base_path: str = "",
     port: int | None = None,
+    python: Path | str = sys.executable,
+    wrapper: Sequence[str] = (),
 ) -> StreamlitServer:
-    """`streamlit run app` on `port` (a free one by default) of 127.0.0.1, under `base_path` if
-    given, returned once its /_stcore/health answers."""
+    """`streamlit run app` with `python` on `port` (a free one by default) of 127.0.0.1, under
+    `base_path` if given, returned once its /_stcore/health answers. `wrapper` is a command that
+    ends by running the command it is given (as `unshare` does)."""
     port = port or free_port()
     log = tempfile.NamedTemporaryFile(prefix="streamlit-e2e-", suffix=".log", delete=False)  # noqa: SIM115
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        *wrapper,
+        str(python), "-m", "streamlit", "run", str(app),
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
@@ -173,11 +178,11 @@ def install_network_guard(context: BrowserContext) -> NetworkGuard:
     return guard
 
 
-def map_frame(page: Page) -> FrameLocator:
+def map_frame(page: Scope) -> FrameLocator:
     return page.frame_locator(MAP_IFRAME)
 
 
-def marker_count(page: Page) -> int:
+def marker_count(page: Scope) -> int:
     """The laureate markers currently drawn; 0 while the map is not there yet."""
     if page.locator(MAP_IFRAME).count() == 0:
         return 0
@@ -186,7 +191,7 @@ def marker_count(page: Page) -> int:
 
 def wait_until(
     predicate: Callable[[], bool],
-    page: Page | None = None,
+    page: Scope | None = None,
     *,
     timeout_s: float = 20.0,
     stable_for_s: float = 0.0,
@@ -216,7 +221,7 @@ def wait_until(
 
 
 def wait_for_markers(
-    page: Page, expected: int, *, timeout_s: float = 20.0, stable_for_s: float = 0.5
+    page: Scope, expected: int, *, timeout_s: float = 20.0, stable_for_s: float = 0.5
 ) -> None:
     """Waits until exactly `expected` markers are drawn and stay so for `stable_for_s`."""
     last: list[int] = []
@@ -231,7 +236,7 @@ def wait_for_markers(
         raise TimeoutError(f"{err}; the map shows {last[0] if last else '?'}") from None
 
 
-def wait_for_app_idle(page: Page, *, timeout_s: float = 20.0) -> None:
+def wait_for_app_idle(page: Scope, *, timeout_s: float = 20.0) -> None:
     """Waits until no script run shows: no "Running…" status widget, no element greyed out as stale."""
     busy = page.locator('[data-testid="stStatusWidget"], [data-stale="true"]')
     wait_until(
@@ -297,7 +302,7 @@ _MAP_STATE_JS = """
 """
 
 
-def map_document(page: Page) -> Frame:
+def map_document(page: Scope) -> Frame:
     """The map iframe's Frame, to run scripts in or read its DOM."""
     frame = page.locator(MAP_IFRAME).element_handle().content_frame()
     if frame is None:
@@ -305,7 +310,7 @@ def map_document(page: Page) -> Frame:
     return frame
 
 
-def map_evaluate(page: Page, script: str, arg: object = None) -> Any:
+def map_evaluate(page: Scope, script: str, arg: object = None) -> Any:
     """Runs `script` (a JS function taking `arg`) in the map iframe, where `window.map` is Leaflet's map."""
     return map_document(page).evaluate(script, arg)
 
@@ -349,7 +354,7 @@ def tab_until(page: Page, target: Locator, *, key: str = "Tab", max_presses: int
     raise AssertionError(f"{max_presses} × {key} never focused {target}; the focus is on {focus_path(page)}")
 
 
-def _map_frame_offset(page: Page) -> tuple[float, float]:
+def _map_frame_offset(page: Scope) -> tuple[float, float]:
     box = page.locator(MAP_IFRAME).bounding_box()
     if box is None:
         raise AssertionError("The map iframe is not displayed")
@@ -357,7 +362,7 @@ def _map_frame_offset(page: Page) -> tuple[float, float]:
     return box["x"] + border[0], box["y"] + border[1]
 
 
-def wait_for_map_still(page: Page, *, timeout_s: float = 10.0) -> None:
+def wait_for_map_still(page: Scope, *, timeout_s: float = 10.0) -> None:
     """Waits until the Leaflet map's centre and zoom stop changing (no pan or zoom animation)."""
     previous: list[object] = [None]
 
@@ -370,7 +375,7 @@ def wait_for_map_still(page: Page, *, timeout_s: float = 10.0) -> None:
     wait_until(still, page, timeout_s=timeout_s, stable_for_s=0.3, what="the map to stop moving")
 
 
-def feature_point(page: Page, key: str, value: str) -> tuple[float, float]:
+def feature_point(page: Scope, key: str, value: str) -> tuple[float, float]:
     """Page coordinates of a visible, unobstructed point of a GeoJSON feature's path."""
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
     wait_for_map_still(page)
@@ -381,7 +386,7 @@ def feature_point(page: Page, key: str, value: str) -> tuple[float, float]:
     return dx + found["x"], dy + found["y"]
 
 
-def marker_properties(page: Page) -> list[dict[str, object]]:
+def marker_properties(page: Scope) -> list[dict[str, object]]:
     """The GeoJSON properties of every laureate marker drawn on the map."""
     props: list[dict[str, object]] = map_evaluate(
         page,
