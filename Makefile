@@ -40,9 +40,11 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mypy .
 	node_modules/.bin/eslint carte/browser
 
+# Two workers: the end-to-end tests spend much of their time waiting on a server or a browser.
+# The benchmark's tests share one worker (xdist_group "bench").
 test: $(STAMP) lint
 	$(BIN)/python -m tests.browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

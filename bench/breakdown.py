@@ -46,7 +46,9 @@ def change_steps(steps: list[tuple[str, float]], drawn_ms: float) -> tuple[float
     key = max(t for kind, t in steps if kind == "key")
     sent = min(t for kind, t in steps if kind == "send" and t >= key)
     replies = [t for kind, t in steps if kind == "reply" and t >= sent]
-    iframe = min((t for kind, t in steps if kind == "iframe" and t >= sent), default=float("nan"))
+    # The new selection reaches the iframe in a reply's wake; a message before the first reply is
+    # another one (a resize, say), which a loaded machine can slip between the send and the reply.
+    iframe = min((t for kind, t in steps if kind == "iframe" and t >= min(replies)), default=float("nan"))
     before_map = max((t for t in replies if t <= iframe), default=float("nan"))
     return sent - key, min(replies) - key, before_map - key, iframe - key, drawn_ms, float(len(replies))
 

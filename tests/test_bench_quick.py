@@ -16,12 +16,13 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.breakdown import COLUMNS
+from bench.breakdown import COLUMNS, change_steps
 from bench.scenario import QUICK_FILTER_PLAN
 from bench.servers import APP_NAMES, MAP_APPS
 from bench.traffic import PageRuns
 
-pytestmark = pytest.mark.e2e
+# One worker for both: two benchmarks at once would share bench/.work and each other's cores.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bench")]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 EVERY_APP = (
@@ -124,3 +125,16 @@ def test_page_runs_waits_for_a_run_begun_after_the_last_request() -> None:
     assert runs.answered(0, 2)
     assert not runs.answered(0, 3)  # a request the page has not sent yet
     assert not runs.answered(1, 2)
+
+
+def test_breakdown_takes_the_map_message_after_the_first_reply() -> None:
+    # An iframe message between the send and the first reply (seen under load for naive) is not the map's.
+    steps = [
+        ("key", 0.0),
+        ("send", 10.0),
+        ("iframe", 20.0),
+        ("reply", 30.0),
+        ("reply", 40.0),
+        ("iframe", 50.0),
+    ]
+    assert change_steps(steps, 70.0) == (10.0, 30.0, 40.0, 50.0, 70.0, 2.0)
