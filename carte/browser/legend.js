@@ -2,6 +2,14 @@
 (function (carte) {
     "use strict";
 
+    // Leaflet focuses the map on mousedown, so that its keys work, and restores the scroll of its
+    // own window only. In streamlit-folium's frame the focus scrolled the page to bring the frame
+    // into view, between mousedown and mouseup: the first click or tap on a map partly on screen
+    // landed elsewhere (issue 17). The focus now scrolls nothing.
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+        if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+    };
+
     // spec: {palette: {name: colour}, insets: [{bounds, anchor, label}], legend: HTML, attribution: text,
     //        frame_title, map_label}. Called first: the other parts draw with the palette.
     carte.decorate = function (map, spec) {

@@ -1,0 +1,136 @@
+"""The map in real hands (issue 17): a laptop's 1366 × 768 screen, a phone, the wheel, the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from tests.e2e.conftest import guarded_page
+from tests.e2e.harness import (
+    MAP_IFRAME,
+    StreamlitServer,
+    map_evaluate,
+    map_frame,
+    wait_for_app_idle,
+    wait_for_map_still,
+    wait_for_markers,
+    wait_for_query,
+)
+from tests.e2e.test_dashboard_browser import open_dashboard
+
+pytestmark = pytest.mark.e2e
+
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+PHONE_OPTIONS = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture
+def laptop(browser: Browser, streamlit_app: StreamlitServer, page_errors: list[str]) -> Iterator[Page]:
+    with guarded_page(browser, streamlit_app, page_errors, viewport=LAPTOP) as tab:
+        yield tab
+
+
+@pytest.fixture
+def phone(browser: Browser, streamlit_app: StreamlitServer, page_errors: list[str]) -> Iterator[Page]:
+    with guarded_page(browser, streamlit_app, page_errors, viewport=PHONE, **PHONE_OPTIONS) as tab:
+        yield tab
+
+
+def scroll_top(page: Page) -> float:
+    """How far the page is scrolled: Streamlit scrolls its main element, not the document."""
+    top: float = page.evaluate(
+        "() => document.querySelector('[data-testid=stMain]').scrollTop + document.scrollingElement.scrollTop"
+    )
+    return top
+
+
+def scroll_map_partly_into_view(page: Page, visible_px: float) -> None:
+    """Scrolls the page so that only the map's top `visible_px` are on screen, as a user lands there."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    page.evaluate(
+        "(dy) => document.querySelector('[data-testid=stMain]').scrollBy(0, dy)",
+        box["y"] - (viewport["height"] - visible_px),
+    )
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] > viewport["height"], "the map is wholly on screen: nothing to test"
+
+
+# The page point of a visible, unobstructed point of the feature (region code or town) in the map's
+# frame, without scrolling anything: None when it is off screen.
+_POINT_JS = """
+([kind, value, viewportHeight]) => {
+    let target = null;
+    window.map.eachLayer((layer) => {
+        const p = layer.feature && layer.feature.properties;
+        if (p && layer._path && (kind === "town" ? p.town === value : p.slug === value && !p.town)) { target = layer; }
+    });
+    if (!target) { return null; }
+    const frame = window.frameElement.getBoundingClientRect();
+    const box = target._path.getBoundingClientRect();
+    const view = window.map.getContainer().getBoundingClientRect();
+    const points = [[box.left + box.width / 2, box.top + box.height / 2]];
+    for (let i = 1; i < 20; i++) {
+        for (let j = 1; j < 20; j++) { points.push([box.left + (box.width * i) / 20, box.top + (box.height * j) / 20]); }
+    }
+    for (const [x, y] of points) {
+        const onScreen = frame.top + y > 4 && frame.top + y < viewportHeight - 4;
+        const inside = x > view.left + 4 && x < view.right - 4 && y > view.top + 4 && y < view.bottom - 4;
+        if (onScreen && inside && document.elementFromPoint(x, y) === target._path) {
+            return {x: frame.left + x, y: frame.top + y};
+        }
+    }
+    return null;
+}
+"""
+
+
+def visible_point(page: Page, kind: str, value: str) -> tuple[float, float]:
+    viewport = page.viewport_size
+    assert viewport is not None
+    wait_for_map_still(page)
+    found = map_evaluate(page, _POINT_JS, [kind, value, viewport["height"]])
+    assert found is not None, f"no visible point of {kind} {value!r} on screen"
+    return found["x"], found["y"]
+
+
+def test_first_click_on_a_marker_of_a_map_partly_on_a_laptop_screen_opens_it(laptop: Page) -> None:
+    open_dashboard(laptop)
+    wait_for_app_idle(laptop)
+    scroll_map_partly_into_view(laptop, 320)
+    before = scroll_top(laptop)
+    x, y = visible_point(laptop, "town", "Cherbourg-en-Cotentin")
+    laptop.mouse.click(x, y)
+    popup = map_frame(laptop).locator(".leaflet-popup .laureate-popup strong")
+    expect(popup).to_have_text("Cherbourg-en-Cotentin")
+    assert scroll_top(laptop) == before, "the page jumped on the first click"
+
+
+def test_first_click_on_a_region_of_a_map_partly_on_a_laptop_screen_filters(laptop: Page) -> None:
+    open_dashboard(laptop)
+    wait_for_app_idle(laptop)
+    scroll_map_partly_into_view(laptop, 420)
+    before = scroll_top(laptop)
+    x, y = visible_point(laptop, "region", "bretagne")
+    laptop.mouse.click(x, y)
+    wait_for_markers(laptop, 4)
+    wait_for_query(laptop, "region", ["bretagne"])
+    assert scroll_top(laptop) == before, "the page jumped on the first click"
+
+
+def test_first_tap_on_a_region_of_a_map_partly_on_a_phone_screen_filters(phone: Page) -> None:
+    open_dashboard(phone)
+    wait_for_app_idle(phone)
+    scroll_map_partly_into_view(phone, 300)
+    before = scroll_top(phone)
+    x, y = visible_point(phone, "region", "bretagne")
+    phone.touchscreen.tap(x, y)
+    wait_for_markers(phone, 4)
+    wait_for_query(phone, "region", ["bretagne"])
+    assert scroll_top(phone) == before, "the page jumped on the first tap"
