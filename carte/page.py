@@ -137,6 +137,10 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) ->
             format_func=lambda code: region_option(code, region_counts),
             key="regions",
             placeholder="Toutes les régions",
+            # No « Select N matches » first in the list, which Enter took: Enter chooses the region
+            # typed. A substring, not a subsequence: "Bret" is not Bourgogne-Franche-Comté.
+            select_all=False,
+            filter_mode="contains",
         )
     with zone_col:
         st.segmented_control(

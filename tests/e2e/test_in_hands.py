@@ -18,7 +18,7 @@ from tests.e2e.harness import (
     wait_for_markers,
     wait_for_query,
 )
-from tests.e2e.test_dashboard_browser import open_dashboard
+from tests.e2e.test_dashboard_browser import choose_in_list, open_dashboard
 
 pytestmark = pytest.mark.e2e
 
@@ -134,3 +134,11 @@ def test_first_tap_on_a_region_of_a_map_partly_on_a_phone_screen_filters(phone: 
     wait_for_markers(phone, 4)
     wait_for_query(phone, "region", ["bretagne"])
     assert scroll_top(phone) == before, "the page jumped on the first tap"
+
+
+def test_typing_part_of_a_region_and_enter_chooses_that_region(page: Page) -> None:
+    open_dashboard(page)
+    choose_in_list(page, "Bret")
+    wait_for_query(page, "region", ["bretagne"])
+    wait_for_markers(page, 4)
+    expect(page.get_by_role("option", name="Select all")).to_have_count(0)
