@@ -70,9 +70,15 @@
         });
     };
 
-    // Fitted in the browser, which knows the map's real size (a phone's or a wide screen's).
+    // Fitted in the browser, which knows the map's real size (a phone's or a wide screen's). The
+    // framing is kept for « Recentrer ».
     carte.fit = function (map, bounds, animate) {
-        map.fitBounds(bounds, {padding: [12, 12], maxZoom: 9, animate: animate});
+        map.carteFraming = bounds;
+        carte.refit(map, animate);
+    };
+
+    carte.refit = function (map, animate) {
+        map.fitBounds(map.carteFraming, {padding: [12, 12], maxZoom: 9, animate: animate});
     };
 
     // The selection layer's parts (territoires.mapping.selection_layer), kept on the group so that

@@ -44,9 +44,49 @@
                 var button = container.querySelector(pair[0]);
                 if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
             });
+        carte.wheel(map);
+        carte.recentre(map);
         map.on("popupopen", function (e) {
             var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
             if (close) { close.title = "Fermer la fiche"; close.setAttribute("aria-label", "Fermer la fiche"); }
         });
+    };
+
+    // The wheel scrolls the page, as it does everywhere else on it; the map zooms on an intentional
+    // gesture only: Ctrl or ⌘ held (a trackpad's pinch too), or after a click in the map until the
+    // pointer leaves it. A plain wheel shows how. Leaflet's own wheel handler stays, and only
+    // receives the wheel events it is meant to: the others go on to the page, which scrolls.
+    carte.wheel = function (map) {
+        var container = map.getContainer(), engaged = false, hidden = null;
+        var hint = L.DomUtil.create("div", "map-hint", container);
+        hint.setAttribute("role", "status");
+        function say(text) {
+            hint.textContent = text;
+            hint.classList.toggle("map-hint-shown", Boolean(text));
+        }
+        container.addEventListener("mousedown", function () { engaged = true; say(""); });
+        container.addEventListener("mouseleave", function () { engaged = false; });
+        document.addEventListener("wheel", function (event) {
+            if (engaged || event.ctrlKey || event.metaKey) { return; }
+            event.stopPropagation();
+            say("Pour zoomer : Ctrl + molette (⌘ + molette sur Mac), les boutons + et −, ou cliquez d'abord dans la carte.");
+            window.clearTimeout(hidden);
+            hidden = window.setTimeout(function () { say(""); }, 2500);
+        }, {capture: true, passive: true});
+    };
+
+    // « Recentrer »: back to the framing of the view shown (carte.fit keeps it), after a zoom or a pan.
+    carte.recentre = function (map) {
+        var control = L.control({position: "topleft"});
+        control.onAdd = function () {
+            var button = L.DomUtil.create("button", "map-recentre");
+            button.type = "button";
+            button.textContent = "Recentrer";
+            button.title = "Revenir au cadrage de la vue";
+            L.DomEvent.disableClickPropagation(button);
+            L.DomEvent.on(button, "click", function () { carte.refit(map); });
+            return button;
+        };
+        control.addTo(map);
     };
 })(window.carte = window.carte || {});

@@ -17,6 +17,7 @@ from tests.e2e.harness import (
     wait_for_map_still,
     wait_for_markers,
     wait_for_query,
+    wait_until,
 )
 from tests.e2e.test_dashboard_browser import choose_in_list, open_dashboard
 
@@ -142,3 +143,35 @@ def test_typing_part_of_a_region_and_enter_chooses_that_region(page: Page) -> No
     wait_for_query(page, "region", ["bretagne"])
     wait_for_markers(page, 4)
     expect(page.get_by_role("option", name="Select all")).to_have_count(0)
+
+
+def map_zoom(page: Page) -> float:
+    zoom: float = map_evaluate(page, "() => window.map.getZoom()")
+    return zoom
+
+
+def test_the_wheel_over_the_map_scrolls_the_page_and_ctrl_wheel_zooms_then_recentre(laptop: Page) -> None:
+    open_dashboard(laptop)
+    wait_for_app_idle(laptop)
+    scroll_map_partly_into_view(laptop, 420)
+    wait_for_map_still(laptop)
+    zoom, before = map_zoom(laptop), scroll_top(laptop)
+    x, y = visible_point(laptop, "region", "centre-val-de-loire")
+    laptop.mouse.move(x, y)
+    for _ in range(3):
+        laptop.mouse.wheel(0, 100)
+    wait_until(lambda: scroll_top(laptop) > before, laptop, what="the page to scroll")
+    wait_for_map_still(laptop)
+    assert map_zoom(laptop) == zoom, "a plain wheel zoomed the map"
+    expect(map_frame(laptop).get_by_text("Ctrl + molette", exact=False)).to_be_visible()
+
+    x, y = visible_point(laptop, "region", "centre-val-de-loire")
+    laptop.mouse.move(x, y)
+    laptop.keyboard.down("Control")
+    laptop.mouse.wheel(0, -100)
+    laptop.keyboard.up("Control")
+    wait_until(lambda: map_zoom(laptop) > zoom, laptop, what="Ctrl + wheel to zoom in")
+    wait_for_map_still(laptop)
+
+    map_frame(laptop).get_by_role("button", name="Recentrer").click()
+    wait_until(lambda: map_zoom(laptop) == zoom, laptop, what="« Recentrer » to bring the framing back")
