@@ -35,6 +35,22 @@
         return box;
     }
 
+    // Before a popup opens: the map pans it below the controls of the top corners (zoom, legend,
+    // « Recentrer ») and above the attribution, which covered its name and close button on a phone.
+    function clearOfControls(layer) {
+        var map = layer._map, popup = layer.getPopup();
+        if (!map || !popup) { return; }
+        var area = map.getContainer().getBoundingClientRect(), top = 0, bottom = 0;
+        map.getContainer().querySelectorAll(".leaflet-top .leaflet-control").forEach(function (control) {
+            top = Math.max(top, control.getBoundingClientRect().bottom - area.top);
+        });
+        map.getContainer().querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (control) {
+            bottom = Math.max(bottom, area.bottom - control.getBoundingClientRect().top);
+        });
+        popup.options.autoPanPaddingTopLeft = L.point(8, top + 8);
+        popup.options.autoPanPaddingBottomRight = L.point(8, bottom + 8);
+    }
+
     // A GeoJSON layer of laureate markers (features made by territoires.mapping.with_markers).
     carte.laureates = function (collection) {
         var colours = carte.palette;
@@ -59,12 +75,14 @@
                     path.addEventListener("keydown", function (event) {
                         if (event.key === "Enter" || event.key === " ") {
                             event.preventDefault();
+                            clearOfControls(layer);
                             layer.openPopup();
                         } else if (event.key === "Escape") {
                             layer.closePopup();
                         }
                     });
                 });
+                layer.on("click", function () { clearOfControls(layer); });  // before the popup's own
                 layer.bindPopup(function () { return popup(p); });
             }
         });

@@ -19,7 +19,7 @@ from tests.e2e.harness import (
     wait_for_query,
     wait_until,
 )
-from tests.e2e.test_dashboard_browser import choose_in_list, open_dashboard
+from tests.e2e.test_dashboard_browser import BRETAGNE, choose_in_list, open_dashboard, towns_of
 
 pytestmark = pytest.mark.e2e
 
@@ -175,3 +175,35 @@ def test_the_wheel_over_the_map_scrolls_the_page_and_ctrl_wheel_zooms_then_recen
 
     map_frame(laptop).get_by_role("button", name="Recentrer").click()
     wait_until(lambda: map_zoom(laptop) == zoom, laptop, what="« Recentrer » to bring the framing back")
+
+
+# Boxes in the map's frame: [left, top, right, bottom].
+_BOXES_JS = """
+(selector) => Array.from(document.querySelectorAll(selector), (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+}).filter((b) => b[2] > b[0] && b[3] > b[1])
+"""
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_on_a_phone_no_control_covers_a_marker_popup(phone: Page) -> None:
+    open_dashboard(phone, "/?region=bretagne", markers=4)
+    wait_for_app_idle(phone)
+    phone.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    popup = map_frame(phone).locator(".leaflet-popup")
+    for town in towns_of(BRETAGNE):
+        x, y = visible_point(phone, "town", town)
+        phone.touchscreen.tap(x, y)
+        expect(popup.locator("strong")).to_have_text(town)
+        wait_for_map_still(phone)
+        (box,) = map_evaluate(phone, _BOXES_JS, ".leaflet-popup-content-wrapper")
+        controls = map_evaluate(phone, _BOXES_JS, ".leaflet-control")
+        covered = [c for c in controls if overlap(box, c)]
+        assert not covered, f"{town}: the popup {box} is under the controls {covered}"
+        map_frame(phone).get_by_role("button", name="Fermer la fiche").click()
+        expect(popup).to_have_count(0)
+        map_frame(phone).get_by_role("button", name="Recentrer").click()  # the popup panned the map
