@@ -40,15 +40,9 @@
     function clearOfControls(layer) {
         var map = layer._map, popup = layer.getPopup();
         if (!map || !popup) { return; }
-        var area = map.getContainer().getBoundingClientRect(), top = 0, bottom = 0;
-        map.getContainer().querySelectorAll(".leaflet-top .leaflet-control").forEach(function (control) {
-            top = Math.max(top, control.getBoundingClientRect().bottom - area.top);
-        });
-        map.getContainer().querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (control) {
-            bottom = Math.max(bottom, area.bottom - control.getBoundingClientRect().top);
-        });
-        popup.options.autoPanPaddingTopLeft = L.point(8, top + 8);
-        popup.options.autoPanPaddingBottomRight = L.point(8, bottom + 8);
+        var bands = carte.controlBands(map);
+        popup.options.autoPanPaddingTopLeft = L.point(8, bands.top + 8);
+        popup.options.autoPanPaddingBottomRight = L.point(8, bands.bottom + 8);
     }
 
     // A GeoJSON layer of laureate markers (features made by territoires.mapping.with_markers).
@@ -95,8 +89,28 @@
         carte.refit(map, animate);
     };
 
+    // The bands the controls take at the map's top (zoom, « Recentrer », legend) and bottom
+    // (attribution). Before Leaflet's styles apply (the first fit may come first), the controls are
+    // not in their corners yet: typical bands then.
+    carte.controlBands = function (map) {
+        var container = map.getContainer(), area = container.getBoundingClientRect(), top = 0, bottom = 0;
+        var placed = true;
+        container.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (control) {
+            var box = control.getBoundingClientRect();
+            placed = placed && box.top - area.top < area.height / 2;
+            top = Math.max(top, box.bottom - area.top);
+        });
+        container.querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (control) {
+            bottom = Math.max(bottom, area.bottom - control.getBoundingClientRect().top);
+        });
+        return placed ? {top: top, bottom: bottom} : {top: 60, bottom: 24};
+    };
+
+    // Clear of the controls' bands.
     carte.refit = function (map, animate) {
-        map.fitBounds(map.carteFraming, {padding: [12, 12], maxZoom: 9, animate: animate});
+        var bands = carte.controlBands(map), top = bands.top, bottom = bands.bottom;
+        map.fitBounds(map.carteFraming, {paddingTopLeft: [12, top + 6], paddingBottomRight: [12, bottom + 6],
+                                         maxZoom: 9, animate: animate});
     };
 
     // The selection layer's parts (territoires.mapping.selection_layer), kept on the group so that

@@ -10,20 +10,65 @@
         if (!this._focused) { this._map._container.focus({preventScroll: true}); }
     };
 
-    // spec: {palette: {name: colour}, insets: [{bounds, anchor, label}], legend: HTML, attribution: text,
+    function rect(el, origin) {
+        var r = el.getBoundingClientRect();
+        return {left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top};
+    }
+
+    function overlaps(a, b) {
+        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+
+    // An inset is drawn whole or not at all: its frame, label and outline are hidden while any of
+    // them is cut by the map's edge or under a control (a two-region view framed away from the
+    // boxes cut four of them at the left edge; the overseas view is fitted clear of the controls).
+    function showWholeInsets(map, drawn) {
+        var container = map.getContainer(), origin = container.getBoundingClientRect();
+        var size = map.getSize();
+        var controls = Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (c) {
+            return rect(c, origin);
+        });
+        var outlines = {};
+        map.eachLayer(function (layer) {
+            var p = layer.feature && layer.feature.properties;
+            if (p && p.slug && layer.getElement) { outlines[p.code] = layer; }
+        });
+        drawn.forEach(function (inset) {
+            var a = map.latLngToContainerPoint(inset.frame.getBounds().getNorthWest());
+            var b = map.latLngToContainerPoint(inset.frame.getBounds().getSouthEast());
+            var label = inset.label.getElement();
+            label.style.display = "";
+            var parts = [{left: a.x, top: a.y, right: b.x, bottom: b.y}, rect(label, origin)];
+            var whole = parts.every(function (part) {
+                return part.left >= 0 && part.top >= 0 && part.right <= size.x && part.bottom <= size.y &&
+                    !controls.some(function (control) { return overlaps(part, control); });
+            });
+            var display = whole ? "" : "none";
+            label.style.display = display;
+            [inset.frame, outlines[inset.code]].forEach(function (layer) {
+                var el = layer && layer.getElement();
+                if (el) { el.style.display = display; }
+            });
+        });
+    }
+
+    // spec: {palette: {name: colour}, insets: [{bounds, anchor, label, code}], legend: HTML, attribution: text,
     //        frame_title, map_label}. Called first: the other parts draw with the palette.
     carte.decorate = function (map, spec) {
         carte.palette = spec.palette;  // the styles have it too, as custom properties in the map's head
         var root = document.documentElement;
-        spec.insets.forEach(function (inset) {
-            L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: spec.palette.region_stroke,
-                                       weight: 1, dashArray: "4 3", fill: false}).addTo(map);
+        var drawn = spec.insets.map(function (inset) {
+            var frame = L.rectangle(inset.bounds, {interactive: false, className: "inset-frame",
+                                                   color: spec.palette.region_stroke, weight: 1, dashArray: "4 3",
+                                                   fill: false}).addTo(map);
             var label = document.createElement("span");
             label.textContent = inset.label;
-            L.marker(inset.anchor, {interactive: false, keyboard: false,
-                                    icon: L.divIcon({className: "inset-label", html: label,
-                                                     iconSize: null, iconAnchor: [0, 18]})}).addTo(map);
+            var marker = L.marker(inset.anchor, {interactive: false, keyboard: false,
+                                                 icon: L.divIcon({className: "inset-label", html: label,
+                                                                  iconSize: null, iconAnchor: [0, 18]})}).addTo(map);
+            return {code: inset.code, frame: frame, label: marker};
         });
+        map.on("moveend zoomend resize", function () { showWholeInsets(map, drawn); });
         var legend = L.control({position: "topright"});
         legend.onAdd = function () {
             var box = L.DomUtil.create("div", "map-legend");

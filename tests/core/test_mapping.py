@@ -240,7 +240,7 @@ def test_the_furniture_gets_the_palette_legend_and_french_names(whole_map: str) 
     assert furniture["palette"] == PALETTE
     assert [inset["label"] for inset in furniture["insets"]] == [BY_CODE[c].name for c in insets()]
     assert furniture["frame_title"] == "Carte des villes lauréates"
-    assert "Ville lauréate en outre-mer (encadrés)" in furniture["legend"]
+    assert "Ville lauréate en </span>outre-mer (encadrés)" in furniture["legend"]
     assert whole_map.index("carte.decorate(") < whole_map.index("carte.regions(")  # the palette first
     assert f"<style>{palette_properties()}</style>" in whole_map  # and the styles' custom properties
 

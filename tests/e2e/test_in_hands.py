@@ -207,3 +207,47 @@ def test_on_a_phone_no_control_covers_a_marker_popup(phone: Page) -> None:
         map_frame(phone).get_by_role("button", name="Fermer la fiche").click()
         expect(popup).to_have_count(0)
         map_frame(phone).get_by_role("button", name="Recentrer").click()  # the popup panned the map
+
+
+# Each inset's frame and label, [left, top, right, bottom] in the map's frame, null when not drawn;
+# and the map container's box.
+_INSETS_JS = """
+() => {
+    const box = (el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && getComputedStyle(el).display !== "none" ? [r.left, r.top, r.right, r.bottom] : null;
+    };
+    return [box(window.map.getContainer()),
+            Array.from(document.querySelectorAll("path.inset-frame"), box),
+            Array.from(document.querySelectorAll(".inset-label"), (el) => [el.textContent, box(el)])];
+}
+"""
+
+
+def inside(outer: list[float], inner: list[float]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+@pytest.mark.parametrize(
+    ("path", "markers", "all_shown"),
+    [("/?region=bretagne&region=corse", 5, False), ("/?zone=outre-mer", 6, True)],
+)
+def test_insets_are_drawn_whole_and_uncovered_or_not_at_all(
+    page: Page, path: str, markers: int, all_shown: bool
+) -> None:
+    open_dashboard(page, path, markers=markers)
+    wait_for_app_idle(page)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    wait_for_map_still(page)
+    container, frames, labels = map_evaluate(page, _INSETS_JS)
+    controls = map_evaluate(page, _BOXES_JS, ".leaflet-control")
+    assert len(frames) == len(labels) == 6
+    for frame, (name, label) in zip(frames, labels, strict=True):
+        assert (frame is None) == (label is None), f"{name}: its frame and label are not drawn alike"
+        if all_shown:
+            assert frame is not None, f"{name}'s inset is not drawn in the overseas view"
+        for part in (frame, label):
+            if part is not None:
+                assert inside(container, part), f"{name}: {part} is cut by the map's edge {container}"
+                covering = [c for c in controls if overlap(part, c)]
+                assert not covering, f"{name}: {part} is under the controls {covering}"
