@@ -81,6 +81,8 @@ def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -
     st.session_state.q = parsed.view.query
     st.session_state.wave = ALL_WAVES if parsed.view.wave is None else str(parsed.view.wave)
     st.session_state.ignored = parsed.ignored
+    st.session_state.url_view = parsed.view  # the notice of what was ignored goes once the view changes
+    st.session_state.framings = 0  # each reset frames the whole view again, even if it was already shown
 
 
 def as_markdown_text(text: str) -> str:
@@ -116,15 +118,44 @@ def on_map_click(with_laureates: set[str]) -> None:
     st.session_state.regions = [] if st.session_state.regions == [code] else [code]
 
 
-def clear_regions() -> None:
+def reset_view() -> None:
+    """« Réinitialiser la vue »: every filter back to the whole map, which is framed again."""
     st.session_state.regions = []
+    st.session_state.zone = Zone.ALL.value
+    st.session_state.q = ""
+    st.session_state.wave = ALL_WAVES
+    st.session_state.framings += 1
+
+
+def clear_search() -> None:
+    st.session_state.q = ""
+
+
+def close_notice() -> None:
+    st.session_state.ignored = ()
+
+
+def show_notice(view: View) -> None:
+    """What the shared address held that was ignored, until it is closed or the view changes."""
+    if view != st.session_state.url_view:
+        st.session_state.ignored = ()
+    if not st.session_state.ignored:
+        return
+    text_col, close_col = st.columns([12, 2], vertical_alignment="center")
+    ignored = " ; ".join(st.session_state.ignored)
+    text_col.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
+    close_col.button("Fermer l'avis", key="close_notice", on_click=close_notice, icon=":material/close:")
+
+
+def is_whole(view: View) -> bool:
+    return not view.regions and view.zone is Zone.ALL and not view.query and view.wave is None
 
 
 def wave_option(value: str) -> str:
     return "Toutes" if value == ALL_WAVES else wave_label(int(value))
 
 
-def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) -> None:
+def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], whole: bool) -> None:
     """The filters row; the « Vague » control only when the data holds several waves."""
     several = len(known_waves) > 1
     # With the wave control, « Territoire » and the button keep the widths their labels need at 1400 px.
@@ -159,12 +190,7 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) ->
     with search_col:
         st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
     with clear_col:
-        st.button(
-            "Toutes les régions",
-            key="clear_regions",
-            on_click=clear_regions,
-            disabled=not st.session_state.regions,
-        )
+        st.button("Réinitialiser la vue", key="reset_view", on_click=reset_view, disabled=whole)
 
 
 def counts_html(part: Counts, whole: Counts) -> str:
@@ -235,12 +261,24 @@ def programme_html() -> str:
     )
 
 
+def show_nothing_found(view: View) -> None:
+    """An empty view says why, with the way back: the search cleared, or the whole view."""
+    if view.query:
+        st.warning(f"Aucune ville ne correspond à « {as_markdown_text(view.query)} ».", icon="🔎")
+        st.button("Effacer la recherche", key="clear_search", on_click=clear_search)
+    else:
+        st.warning("Aucune ville lauréate dans cette vue.", icon="🔎")
+        st.button("Tout afficher", key="show_all", on_click=reset_view)
+
+
 def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
     st.header("Liste des villes lauréates")
     st.caption(
         f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {len(dataset.laureates)}. "
         "Cliquez un en-tête pour trier."
     )
+    if selected.empty:
+        return  # the message above the map says why; Streamlit's empty table says « empty »
     st.dataframe(
         dataset.table.take(dataset.laureates.index.get_indexer(selected.index)),
         hide_index=True,
@@ -349,14 +387,16 @@ def main() -> None:
     known_waves = waves(everything)
     subtitle.caption(caption(known_waves))
     init_view_from_url(with_laureates, known_waves)
-    if st.session_state.ignored:
-        ignored = " ; ".join(st.session_state.ignored)
-        st.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
-    show_filters(region_counts, known_waves)
+    notice = st.container()  # above the filters, which decide whether it stays
+    show_filters(region_counts, known_waves, is_whole(current_view(known_waves)))
     view = current_view(known_waves)
+    with notice:
+        show_notice(view)
     sync_url(view)
     selected = select(everything, view)
     st.html(counts_html(counts(selected), counts(everything)))
+    if selected.empty:
+        show_nothing_found(view)
 
     map_col, side_col = st.columns([2, 1])
     with map_col:
@@ -383,6 +423,7 @@ def main() -> None:
                     focus(view, with_laureates),
                     tiles,
                     map_previews(*dataset.key, view_key(view)),
+                    st.session_state.framings,
                 ),
                 on_change=lambda: on_map_click(with_laureates),
             )

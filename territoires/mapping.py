@@ -290,7 +290,6 @@ def _insets() -> list[dict[str, object]]:
 
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
-MARKER_MARGIN_DEG = 0.3  # around markers framed alone, so that a single town is not zoomed in to the street
 
 
 @cache
@@ -324,15 +323,12 @@ def whole_map_bounds() -> Bounds:
 
 
 def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> Bounds:
-    """What to show for a selection: its regions' outlines, else its markers, else everything."""
-    codes = list(region_codes)
+    """What to show for a selection: its regions' outlines, else the regions of its markers (a town
+    found alone is shown with its region around it, not at street level), else everything."""
+    codes = list(region_codes) or list(dict.fromkeys(laureates["region_code"]))
     if codes:
         return _union(framed_bounds()[code] for code in codes)
-    if laureates.empty:
-        return whole_map_bounds()
-    m = MARKER_MARGIN_DEG
-    lons, lats = laureates["display_lon"], laureates["display_lat"]
-    return float(lons.min()) - m, float(lats.min()) - m, float(lons.max()) + m, float(lats.max()) + m
+    return whole_map_bounds()
 
 
 @cache
@@ -426,11 +422,13 @@ def selection_layer(
     framed: Iterable[str],
     tiles: bool,
     previews: str | None = None,
+    framing: int = 0,
 ) -> folium.FeatureGroup:
     """What changes with the filter: the selected markers and outlines, the view, the optional tiles.
 
     `laureates` come from `with_markers`; `framed` is the regions the view frames (the selected
-    ones, or a zone's); none frames the markers. `previews` come from `selection_previews`.
+    ones, or a zone's); none frames the markers. `previews` come from `selection_previews`. The map
+    keeps the user's zoom while the framing and `framing`, a count of resets, stay the same.
     """
     region_codes = list(region_codes)
     group = _SelectionGroup()
@@ -442,7 +440,8 @@ def selection_layer(
         outlines = ",".join(selected_outlines_json()[code] for code in region_codes)
         group.add_child(Call("showSelected", '{"type":"FeatureCollection","features":[' + outlines + "]}"))
     group.add_child(Call("showLaureates", laureates_geojson(laureates)))
-    group.add_child(Call("fit", _leaflet_bounds(selection_bounds(framed, laureates)), on_map=True))
+    frame = {"bounds": _leaflet_corners(selection_bounds(framed, laureates)), "framing": framing}
+    group.add_child(Call("frame", to_safe_json(frame), on_map=True))
     if previews is not None:
         group.add_child(Call("setPreviews", previews))
     return group

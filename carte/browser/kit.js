@@ -106,6 +106,15 @@
         return placed ? {top: top, bottom: bottom} : {top: 60, bottom: 24};
     };
 
+    // A run's framing (territoires.mapping.selection_layer): applied when it differs from the last
+    // run's, so that a rerun which frames the same (the background turned on) keeps the user's zoom.
+    carte.frame = function (map, spec) {
+        var key = JSON.stringify(spec);
+        if (map.carteFrameKey === key) { return; }
+        map.carteFrameKey = key;
+        carte.fit(map, spec.bounds);
+    };
+
     // Clear of the controls' bands.
     carte.refit = function (map, animate) {
         var bands = carte.controlBands(map), top = bands.top, bottom = bands.bottom;

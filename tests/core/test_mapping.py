@@ -147,7 +147,13 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
     assert selected == json.loads(
         '{"type":"FeatureCollection","features":[' + selected_outlines_json()["53"] + "]}"
     )
-    assert calls(script, "fit") == [json.loads(_leaflet_bounds(selection_bounds(("53",), bretagne)))]
+    framing = json.loads(_leaflet_bounds(selection_bounds(("53",), bretagne)))
+    assert calls(script, "frame") == [{"bounds": framing, "framing": 0}]
+
+
+def test_a_town_found_alone_is_framed_with_its_region(laureates: pd.DataFrame) -> None:
+    quimper = select(with_markers(laureates), View(query="quimper"))
+    assert selection_bounds((), quimper) == selection_bounds(("53",), quimper)
 
 
 @pytest.mark.parametrize(

@@ -245,7 +245,7 @@ def test_phone_shows_everything_without_sideways_scroll_and_taps_filter(phone: P
         phone.get_by_role("combobox", name="Régions"),
         phone.get_by_role("radiogroup", name="Territoire"),
         phone.get_by_role("textbox", name="Rechercher une ville"),
-        phone.get_by_role("button", name="Toutes les régions"),
+        phone.get_by_role("button", name="Réinitialiser la vue"),
         phone.locator("dl.counts"),
         phone.locator(MAP_IFRAME),
         phone.locator('[data-testid="stDataFrame"]'),

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from tests.e2e.conftest import guarded_page
 from tests.e2e.harness import (
     MAP_IFRAME,
+    NetworkGuard,
     StreamlitServer,
     map_evaluate,
     map_frame,
@@ -251,3 +252,87 @@ def test_insets_are_drawn_whole_and_uncovered_or_not_at_all(
                 assert inside(container, part), f"{name}: {part} is cut by the map's edge {container}"
                 covering = [c for c in controls if overlap(part, c)]
                 assert not covering, f"{name}: {part} is under the controls {covering}"
+
+
+def search(page: Page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Rechercher une ville")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_search_with_no_result_says_so_in_french_with_a_way_back(page: Page) -> None:
+    open_dashboard(page)
+    search(page, "Zzyzx")
+    wait_for_markers(page, 0)
+    expect(page.get_by_text("Aucune ville ne correspond à « Zzyzx ».", exact=False)).to_be_visible()
+    expect(page.get_by_text("empty", exact=True)).to_have_count(0)
+    page.get_by_role("button", name="Effacer la recherche").click()
+    wait_for_markers(page, 55)
+    wait_for_query(page, "q", [])
+
+
+def test_a_one_town_search_frames_the_town_with_its_region(page: Page) -> None:
+    open_dashboard(page)
+    search(page, "Quimper")
+    wait_for_markers(page, 1)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    wait_for_map_still(page)
+    # All of Bretagne's outline in view around Quimper, not a street-level blank.
+    shown = map_evaluate(
+        page,
+        """() => {
+            let region = null;
+            window.map.eachLayer((l) => { if (l.feature && l.feature.properties.slug === "bretagne") { region = l; } });
+            return window.map.getBounds().contains(region.getBounds());
+        }""",
+    )
+    assert shown, f"Bretagne is not wholly in view at zoom {map_zoom(page)}"
+
+
+def test_turning_the_background_on_keeps_the_users_zoom(page: Page, network_guard: NetworkGuard) -> None:
+    open_dashboard(page)
+    wait_for_app_idle(page)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    wait_for_map_still(page)
+    map_frame(page).get_by_role("button", name="Zoom avant").click()
+    wait_for_map_still(page)
+    zoomed = map_zoom(page)
+    page.get_by_text("Afficher le fond de carte OpenStreetMap", exact=True).click()
+    wait_until(lambda: bool(network_guard.blocked), page, what="a tile request")
+    wait_for_app_idle(page)
+    wait_for_map_still(page)
+    assert map_zoom(page) == zoomed, "the background toggle lost the user's zoom"
+    network_guard.blocked.clear()  # tile requests were expected
+
+
+def test_the_ignored_parameter_notice_closes_and_goes_after_a_filter_change(page: Page) -> None:
+    notice = page.get_by_text("Adresse partagée : ignoré", exact=False)
+    open_dashboard(page, "/?zone=metro&utm_source=x")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("métropole")
+    page.get_by_role("button", name="Fermer l'avis").click()
+    expect(notice).to_have_count(0)
+
+    open_dashboard(page, "/?utm_source=x")
+    expect(notice).to_be_visible()
+    choose_in_list(page, "Bret")
+    wait_for_markers(page, 4)
+    expect(notice).to_have_count(0)
+
+
+def test_the_reset_button_brings_back_the_whole_view(page: Page) -> None:
+    open_dashboard(page, "/?region=bretagne&zone=metropole&q=quim", markers=1)
+    wait_for_app_idle(page)
+    reset = page.get_by_role("button", name="Réinitialiser la vue")
+    reset.click()
+    wait_for_markers(page, 55)
+    for key in ("region", "zone", "q"):
+        wait_for_query(page, key, [])
+    expect(page.get_by_role("textbox", name="Rechercher une ville")).to_have_value("")
+    expect(reset).to_be_disabled()
+    # Disabled, it still looks like a button: a visible border.
+    assert reset.evaluate("(b) => getComputedStyle(b).borderTopStyle") != "none"
+    assert reset.evaluate("(b) => getComputedStyle(b).borderTopColor") not in (
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    )
