@@ -156,41 +156,33 @@ def wave_option(value: str) -> str:
 
 
 def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], whole: bool) -> None:
-    """The filters row; the « Vague » control only when the data holds several waves."""
-    several = len(known_waves) > 1
-    # With the wave control, « Territoire » and the button keep the widths their labels need at 1400 px.
-    widths = [4, 4, 1.25 * (len(known_waves) + 1), 2.5, 2.5] if several else [5, 3, 3, 2]
-    regions_col, zone_col, *wave_col, search_col, clear_col = st.columns(widths, vertical_alignment="bottom")
-    with regions_col:
-        st.multiselect(
-            REGIONS_LIST_LABEL,
-            options=[code for code, n in region_counts.items() if n],
-            format_func=lambda code: region_option(code, region_counts),
-            key="regions",
-            placeholder="Toutes les régions",
-            # No « Select N matches » first in the list, which Enter took: Enter chooses the region
-            # typed. A substring, not a subsequence: "Bret" is not Bourgogne-Franche-Comté.
-            select_all=False,
-            filter_mode="contains",
-        )
-    with zone_col:
-        st.segmented_control(
-            "Territoire",
-            options=[zone.value for zone in Zone],
-            format_func=lambda value: Zone(value).label,
-            key="zone",
-            required=True,
-        )
-    if several:
+    """The filters, one under the other in the panel beside the map; « Vague » only when the data
+    holds several waves."""
+    st.multiselect(
+        REGIONS_LIST_LABEL,
+        options=[code for code, n in region_counts.items() if n],
+        format_func=lambda code: region_option(code, region_counts),
+        key="regions",
+        placeholder="Toutes les régions",
+        # No « Select N matches » first in the list, which Enter took: Enter chooses the region
+        # typed. A substring, not a subsequence: "Bret" is not Bourgogne-Franche-Comté.
+        select_all=False,
+        filter_mode="contains",
+    )
+    st.segmented_control(
+        "Territoire",
+        options=[zone.value for zone in Zone],
+        format_func=lambda value: Zone(value).label,
+        key="zone",
+        required=True,
+    )
+    if len(known_waves) > 1:
         options = [ALL_WAVES, *(str(n) for n in known_waves)]
         if st.session_state.get("wave") not in options:  # no state yet, or a wave gone from a new file
             st.session_state.wave = ALL_WAVES
-        with wave_col[0]:
-            st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
-    with search_col:
-        st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
-    with clear_col:
-        st.button("Réinitialiser la vue", key="reset_view", on_click=reset_view, disabled=whole)
+        st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
+    st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
+    st.button("Réinitialiser la vue", key="reset_view", on_click=reset_view, disabled=whole)
 
 
 def counts_html(part: Counts, whole: Counts) -> str:
@@ -387,19 +379,23 @@ def main() -> None:
     known_waves = waves(everything)
     subtitle.caption(caption(known_waves))
     init_view_from_url(with_laureates, known_waves)
-    notice = st.container()  # above the filters, which decide whether it stays
-    show_filters(region_counts, known_waves, is_whole(current_view(known_waves)))
+    # Notice and counts above the panel and the map, filled once the filters give the view.
+    notice, counts_slot = st.container(), st.empty()
+    # The panel first, so that keyboard users meet the filters before the map's many stops; on a
+    # phone the map is drawn first (page.css), so that it is on the first screen.
+    panel_col, map_col = st.columns([1, 2], gap="medium")
+    with panel_col:
+        show_filters(region_counts, known_waves, is_whole(current_view(known_waves)))
     view = current_view(known_waves)
     with notice:
         show_notice(view)
     sync_url(view)
     selected = select(everything, view)
-    st.html(counts_html(counts(selected), counts(everything)))
-    if selected.empty:
-        show_nothing_found(view)
+    counts_slot.html(counts_html(counts(selected), counts(everything)))
 
-    map_col, side_col = st.columns([2, 1])
-    with map_col:
+    with map_col, st.container(key="carte"):
+        if selected.empty:
+            show_nothing_found(view)
         tiles = st.toggle(
             "Afficher le fond de carte OpenStreetMap",
             key="tiles",
@@ -428,7 +424,7 @@ def main() -> None:
                 on_change=lambda: on_map_click(with_laureates),
             )
         st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
-    with side_col:
+    with panel_col:
         show_chart(selected)
         st.html(programme_html())
     show_table(selected, dataset, view)

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from tests.e2e.conftest import guarded_page
 from tests.e2e.harness import (
     MAP_IFRAME,
+    PROJECT_DIR,
     NetworkGuard,
     StreamlitServer,
     map_evaluate,
@@ -26,6 +27,10 @@ pytestmark = pytest.mark.e2e
 
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 375, "height": 812}
+PHONE_SCREENSHOTS = {
+    "/": PROJECT_DIR / "docs" / "screenshot-phone.png",
+    "/?region=bretagne": PROJECT_DIR / "docs" / "screenshot-phone-bretagne.png",
+}
 PHONE_OPTIONS = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
@@ -336,3 +341,41 @@ def test_the_reset_button_brings_back_the_whole_view(page: Page) -> None:
         "rgba(0, 0, 0, 0)",
         "transparent",
     )
+
+
+@pytest.mark.parametrize("width", [320, 375, 414])
+@pytest.mark.parametrize(("path", "markers"), [("/", 55), ("/?region=bretagne", 4)])
+def test_a_phone_s_first_screen_shows_the_map_and_its_controls_apart(
+    browser: Browser,
+    streamlit_app: StreamlitServer,
+    page_errors: list[str],
+    width: int,
+    path: str,
+    markers: int,
+) -> None:
+    viewport: ViewportSize = {"width": width, "height": PHONE["height"]}
+    with guarded_page(browser, streamlit_app, page_errors, viewport=viewport, **PHONE_OPTIONS) as phone:
+        open_dashboard(phone, path, markers=markers)
+        wait_for_app_idle(phone)
+        wait_for_map_still(phone)
+        assert scroll_top(phone) == 0
+        box = phone.locator(MAP_IFRAME).bounding_box()
+        assert box is not None
+        on_screen = min(box["y"] + box["height"], PHONE["height"]) - max(box["y"], 0)
+        assert on_screen >= 300, (
+            f"{on_screen:.0f} px of map on the first screen (its frame starts at {box['y']:.0f})"
+        )
+        controls = map_evaluate(phone, _BOXES_JS, ".leaflet-control")
+        clashes = [(a, b) for i, a in enumerate(controls) for b in controls[i + 1 :] if overlap(a, b)]
+        assert not clashes, f"map controls over each other: {clashes}"
+        for control in (
+            phone.get_by_role("combobox", name="Régions"),
+            phone.get_by_role("textbox", name="Rechercher une ville"),
+            phone.get_by_role("button", name="Réinitialiser la vue"),
+        ):
+            control.scroll_into_view_if_needed()
+            expect(control).to_be_in_viewport()
+        if width == PHONE["width"]:  # the README's pictures: the first screen, as it opens
+            phone.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+            wait_for_map_still(phone)
+            phone.screenshot(path=PHONE_SCREENSHOTS[path])
