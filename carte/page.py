@@ -68,13 +68,15 @@ ALL_WAVES = "toutes"  # the « Vague » control's first option; the others are t
 
 
 def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -> None:
-    """Once per session: the URL's view becomes the widgets' state; what was invalid is noted.
+    """The URL's view becomes the widgets' state, what was invalid is noted: at a session's first
+    run, and when the URL is no longer the one the last run wrote (Back or Forward, which Streamlit
+    answers with a run on the URL it went back to).
 
     Every run writes the view to the URL, so that a page reconnected to a new session after the
     server restarted shows the view it showed before."""
-    if "regions" in st.session_state:
-        return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+    if "regions" in st.session_state and params == st.session_state.get("url_written"):
+        return
     parsed = parse_query_params(params, with_laureates, known_waves)
     st.session_state.regions = list(parsed.view.regions)
     st.session_state.zone = parsed.view.zone.value
@@ -82,7 +84,8 @@ def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -
     st.session_state.wave = ALL_WAVES if parsed.view.wave is None else str(parsed.view.wave)
     st.session_state.ignored = parsed.ignored
     st.session_state.url_view = parsed.view  # the notice of what was ignored goes once the view changes
-    st.session_state.framings = 0  # each reset frames the whole view again, even if it was already shown
+    # Each reset frames the whole view again, even if it was already shown.
+    st.session_state.framings = st.session_state.get("framings", 0)
 
 
 def as_markdown_text(text: str) -> str:
@@ -107,6 +110,7 @@ def sync_url(view: View) -> None:
     as_lists = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
     if current != as_lists:
         st.query_params.from_dict(wanted)
+    st.session_state.url_written = as_lists
 
 
 def on_map_click(with_laureates: set[str]) -> None:

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 375, "height": 812}
+GRAND_EST = len(towns_of("44"))
 PHONE_SCREENSHOTS = {
     "/": PROJECT_DIR / "docs" / "screenshot-phone.png",
     "/?region=bretagne": PROJECT_DIR / "docs" / "screenshot-phone-bretagne.png",
@@ -379,3 +380,21 @@ def test_a_phone_s_first_screen_shows_the_map_and_its_controls_apart(
             phone.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
             wait_for_map_still(phone)
             phone.screenshot(path=PHONE_SCREENSHOTS[path])
+
+
+def test_back_steps_through_views_and_the_page_follows(page: Page) -> None:
+    open_dashboard(page)
+    choose_in_list(page, "Grand")
+    wait_for_markers(page, GRAND_EST)
+    wait_for_query(page, "region", ["grand-est"])
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Réinitialiser la vue").click()
+    wait_for_markers(page, 55)
+    wait_for_query(page, "region", [])
+    page.go_back()
+    wait_for_query(page, "region", ["grand-est"])
+    wait_for_markers(page, GRAND_EST)
+    expect(page.get_by_text(f"{GRAND_EST} / 55", exact=True)).to_be_visible()
+    page.go_forward()
+    wait_for_query(page, "region", [])
+    wait_for_markers(page, 55)
