@@ -68,19 +68,24 @@ ALL_WAVES = "toutes"  # the « Vague » control's first option; the others are t
 
 
 def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -> None:
-    """Once per session: the URL's view becomes the widgets' state; what was invalid is noted.
+    """The URL's view becomes the widgets' state, what was invalid is noted: at a session's first
+    run, and when the URL is no longer the one the last run wrote (Back or Forward, which Streamlit
+    answers with a run on the URL it went back to).
 
     Every run writes the view to the URL, so that a page reconnected to a new session after the
     server restarted shows the view it showed before."""
-    if "regions" in st.session_state:
-        return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+    if "regions" in st.session_state and params == st.session_state.get("url_written"):
+        return
     parsed = parse_query_params(params, with_laureates, known_waves)
     st.session_state.regions = list(parsed.view.regions)
     st.session_state.zone = parsed.view.zone.value
     st.session_state.q = parsed.view.query
     st.session_state.wave = ALL_WAVES if parsed.view.wave is None else str(parsed.view.wave)
     st.session_state.ignored = parsed.ignored
+    st.session_state.url_view = parsed.view  # the notice of what was ignored goes once the view changes
+    # Each reset frames the whole view again, even if it was already shown.
+    st.session_state.framings = st.session_state.get("framings", 0)
 
 
 def as_markdown_text(text: str) -> str:
@@ -105,6 +110,7 @@ def sync_url(view: View) -> None:
     as_lists = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
     if current != as_lists:
         st.query_params.from_dict(wanted)
+    st.session_state.url_written = as_lists
 
 
 def on_map_click(with_laureates: set[str]) -> None:
@@ -116,51 +122,71 @@ def on_map_click(with_laureates: set[str]) -> None:
     st.session_state.regions = [] if st.session_state.regions == [code] else [code]
 
 
-def clear_regions() -> None:
+def reset_view() -> None:
+    """« Réinitialiser la vue »: every filter back to the whole map, which is framed again."""
     st.session_state.regions = []
+    st.session_state.zone = Zone.ALL.value
+    st.session_state.q = ""
+    st.session_state.wave = ALL_WAVES
+    st.session_state.framings += 1
+
+
+def clear_search() -> None:
+    st.session_state.q = ""
+
+
+def close_notice() -> None:
+    st.session_state.ignored = ()
+
+
+def show_notice(view: View) -> None:
+    """What the shared address held that was ignored, until it is closed or the view changes."""
+    if view != st.session_state.url_view:
+        st.session_state.ignored = ()
+    if not st.session_state.ignored:
+        return
+    text_col, close_col = st.columns([12, 2], vertical_alignment="center")
+    ignored = " ; ".join(st.session_state.ignored)
+    text_col.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
+    close_col.button("Fermer l'avis", key="close_notice", on_click=close_notice, icon=":material/close:")
+
+
+def is_whole(view: View) -> bool:
+    return not view.regions and view.zone is Zone.ALL and not view.query and view.wave is None
 
 
 def wave_option(value: str) -> str:
     return "Toutes" if value == ALL_WAVES else wave_label(int(value))
 
 
-def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...]) -> None:
-    """The filters row; the « Vague » control only when the data holds several waves."""
-    several = len(known_waves) > 1
-    # With the wave control, « Territoire » and the button keep the widths their labels need at 1400 px.
-    widths = [4, 4, 1.25 * (len(known_waves) + 1), 2.5, 2.5] if several else [5, 3, 3, 2]
-    regions_col, zone_col, *wave_col, search_col, clear_col = st.columns(widths, vertical_alignment="bottom")
-    with regions_col:
-        st.multiselect(
-            REGIONS_LIST_LABEL,
-            options=[code for code, n in region_counts.items() if n],
-            format_func=lambda code: region_option(code, region_counts),
-            key="regions",
-            placeholder="Toutes les régions",
-        )
-    with zone_col:
-        st.segmented_control(
-            "Territoire",
-            options=[zone.value for zone in Zone],
-            format_func=lambda value: Zone(value).label,
-            key="zone",
-            required=True,
-        )
-    if several:
+def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], whole: bool) -> None:
+    """The filters, one under the other in the panel beside the map; « Vague » only when the data
+    holds several waves."""
+    st.multiselect(
+        REGIONS_LIST_LABEL,
+        options=[code for code, n in region_counts.items() if n],
+        format_func=lambda code: region_option(code, region_counts),
+        key="regions",
+        placeholder="Toutes les régions",
+        # No « Select N matches » first in the list, which Enter took: Enter chooses the region
+        # typed. A substring, not a subsequence: "Bret" is not Bourgogne-Franche-Comté.
+        select_all=False,
+        filter_mode="contains",
+    )
+    st.segmented_control(
+        "Territoire",
+        options=[zone.value for zone in Zone],
+        format_func=lambda value: Zone(value).label,
+        key="zone",
+        required=True,
+    )
+    if len(known_waves) > 1:
         options = [ALL_WAVES, *(str(n) for n in known_waves)]
         if st.session_state.get("wave") not in options:  # no state yet, or a wave gone from a new file
             st.session_state.wave = ALL_WAVES
-        with wave_col[0]:
-            st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
-    with search_col:
-        st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
-    with clear_col:
-        st.button(
-            "Toutes les régions",
-            key="clear_regions",
-            on_click=clear_regions,
-            disabled=not st.session_state.regions,
-        )
+        st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
+    st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
+    st.button("Réinitialiser la vue", key="reset_view", on_click=reset_view, disabled=whole)
 
 
 def counts_html(part: Counts, whole: Counts) -> str:
@@ -231,12 +257,24 @@ def programme_html() -> str:
     )
 
 
+def show_nothing_found(view: View) -> None:
+    """An empty view says why, with the way back: the search cleared, or the whole view."""
+    if view.query:
+        st.warning(f"Aucune ville ne correspond à « {as_markdown_text(view.query)} ».", icon="🔎")
+        st.button("Effacer la recherche", key="clear_search", on_click=clear_search)
+    else:
+        st.warning("Aucune ville lauréate dans cette vue.", icon="🔎")
+        st.button("Tout afficher", key="show_all", on_click=reset_view)
+
+
 def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
     st.header("Liste des villes lauréates")
     st.caption(
         f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {len(dataset.laureates)}. "
         "Cliquez un en-tête pour trier."
     )
+    if selected.empty:
+        return  # the message above the map says why; Streamlit's empty table says « empty »
     st.dataframe(
         dataset.table.take(dataset.laureates.index.get_indexer(selected.index)),
         hide_index=True,
@@ -345,17 +383,23 @@ def main() -> None:
     known_waves = waves(everything)
     subtitle.caption(caption(known_waves))
     init_view_from_url(with_laureates, known_waves)
-    if st.session_state.ignored:
-        ignored = " ; ".join(st.session_state.ignored)
-        st.info(f"Adresse partagée : ignoré {as_markdown_text(ignored)}.", icon="ℹ️")
-    show_filters(region_counts, known_waves)
+    # Notice and counts above the panel and the map, filled once the filters give the view.
+    notice, counts_slot = st.container(), st.empty()
+    # The panel first, so that keyboard users meet the filters before the map's many stops; on a
+    # phone the map is drawn first (page.css), so that it is on the first screen.
+    panel_col, map_col = st.columns([1, 2], gap="medium")
+    with panel_col:
+        show_filters(region_counts, known_waves, is_whole(current_view(known_waves)))
     view = current_view(known_waves)
+    with notice:
+        show_notice(view)
     sync_url(view)
     selected = select(everything, view)
-    st.html(counts_html(counts(selected), counts(everything)))
+    counts_slot.html(counts_html(counts(selected), counts(everything)))
 
-    map_col, side_col = st.columns([2, 1])
-    with map_col:
+    with map_col, st.container(key="carte"):
+        if selected.empty:
+            show_nothing_found(view)
         tiles = st.toggle(
             "Afficher le fond de carte OpenStreetMap",
             key="tiles",
@@ -379,11 +423,12 @@ def main() -> None:
                     focus(view, with_laureates),
                     tiles,
                     map_previews(*dataset.key, view_key(view)),
+                    st.session_state.framings,
                 ),
                 on_change=lambda: on_map_click(with_laureates),
             )
         st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
-    with side_col:
+    with panel_col:
         show_chart(selected)
         st.html(programme_html())
     show_table(selected, dataset, view)

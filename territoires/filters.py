@@ -156,7 +156,9 @@ def parse_query_params(
         try:
             zone = Zone(zones[-1].strip().lower())
         except ValueError:
-            ignored.append(f"zone inconnue {_quoted(zones[-1])} (« metropole » ou « outre-mer »)")
+            ignored.append(
+                f"zone inconnue {_quoted(zones[-1])} (zone=metropole pour la métropole, zone=outre-mer pour l'outre-mer)"
+            )
     queries = params.get("q", ())
     query = " ".join(queries[-1].split())[:MAX_QUERY_LENGTH] if queries else ""
     wave: int | None = None

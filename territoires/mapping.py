@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from territoires.departments import department_label
 from territoires.filters import View, focus, region_option, select, toggled
 from territoires.insets import display_geometry, display_position, insets
-from territoires.regions import BY_CODE, REGIONS, region_outlines
+from territoires.regions import REGIONS, region_outlines
 from territoires.sources import MAP_ATTRIBUTION
 
 DISPLAY_TOLERANCE_DEG = 0.01  # about 1 km: invisible at the zooms that show a whole region
@@ -267,8 +267,10 @@ def _legend_html() -> str:
         )
 
     return (
-        f"<div>{dot(METROPOLE_COLOUR, False)}Ville lauréate en métropole</div>"
-        f"<div>{dot(OVERSEAS_COLOUR, True)}Ville lauréate en outre-mer (encadrés)</div>"
+        # On a phone the words in .legend-long are not shown: the legend then leaves room for the
+        # zoom buttons and « Recentrer » in the same top band.
+        f'<div>{dot(METROPOLE_COLOUR, False)}<span class="legend-long">Ville lauréate en </span>métropole</div>'
+        f'<div>{dot(OVERSEAS_COLOUR, True)}<span class="legend-long">Ville lauréate en </span>outre-mer (encadrés)</div>'
     )
 
 
@@ -281,13 +283,13 @@ def _insets() -> list[dict[str, object]]:
                 "bounds": [[south, west], [north, east]],
                 "anchor": [north, west],
                 "label": inset.label,
+                "code": inset.code,
             }
         )
     return frames
 
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
-MARKER_MARGIN_DEG = 0.3  # around markers framed alone, so that a single town is not zoomed in to the street
 
 
 @cache
@@ -300,24 +302,33 @@ def _union(bounds: Iterable[Bounds]) -> Bounds:
     return min(wests), min(souths), max(easts), max(norths)
 
 
+INSET_LABEL_ROOM = 0.2  # of a box's height, above it: its label sits on its north-west corner
+
+
+@cache
+def framed_bounds() -> dict[str, Bounds]:
+    """What framing a region shows: its outline, or an overseas region's whole box and label, which
+    are drawn whole or not at all (carte/browser/legend.js)."""
+    framed = dict(region_bounds())
+    for code, inset in insets().items():
+        (west, south), (east, north) = inset.box
+        framed[code] = west, south, east, north + INSET_LABEL_ROOM * (north - south)
+    return framed
+
+
 @cache
 def whole_map_bounds() -> Bounds:
     """Metropolitan France and every inset box: what the first view must show."""
-    boxes = [(w, s, e, n) for (w, s), (e, n) in (inset.box for inset in insets().values())]
-    metropole = [b for code, b in region_bounds().items() if not BY_CODE[code].overseas]
-    return _union(metropole + boxes)
+    return _union(framed_bounds().values())
 
 
 def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> Bounds:
-    """What to show for a selection: its regions' outlines, else its markers, else everything."""
-    codes = list(region_codes)
+    """What to show for a selection: its regions' outlines, else the regions of its markers (a town
+    found alone is shown with its region around it, not at street level), else everything."""
+    codes = list(region_codes) or list(dict.fromkeys(laureates["region_code"]))
     if codes:
-        return _union(region_bounds()[code] for code in codes)
-    if laureates.empty:
-        return whole_map_bounds()
-    m = MARKER_MARGIN_DEG
-    lons, lats = laureates["display_lon"], laureates["display_lat"]
-    return float(lons.min()) - m, float(lats.min()) - m, float(lons.max()) + m, float(lats.max()) + m
+        return _union(framed_bounds()[code] for code in codes)
+    return whole_map_bounds()
 
 
 @cache
@@ -411,11 +422,13 @@ def selection_layer(
     framed: Iterable[str],
     tiles: bool,
     previews: str | None = None,
+    framing: int = 0,
 ) -> folium.FeatureGroup:
     """What changes with the filter: the selected markers and outlines, the view, the optional tiles.
 
     `laureates` come from `with_markers`; `framed` is the regions the view frames (the selected
-    ones, or a zone's); none frames the markers. `previews` come from `selection_previews`.
+    ones, or a zone's); none frames the markers. `previews` come from `selection_previews`. The map
+    keeps the user's zoom while the framing and `framing`, a count of resets, stay the same.
     """
     region_codes = list(region_codes)
     group = _SelectionGroup()
@@ -427,7 +440,8 @@ def selection_layer(
         outlines = ",".join(selected_outlines_json()[code] for code in region_codes)
         group.add_child(Call("showSelected", '{"type":"FeatureCollection","features":[' + outlines + "]}"))
     group.add_child(Call("showLaureates", laureates_geojson(laureates)))
-    group.add_child(Call("fit", _leaflet_bounds(selection_bounds(framed, laureates)), on_map=True))
+    frame = {"bounds": _leaflet_corners(selection_bounds(framed, laureates)), "framing": framing}
+    group.add_child(Call("frame", to_safe_json(frame), on_map=True))
     if previews is not None:
         group.add_child(Call("setPreviews", previews))
     return group

@@ -35,6 +35,16 @@
         return box;
     }
 
+    // Before a popup opens: the map pans it below the controls of the top corners (zoom, legend,
+    // « Recentrer ») and above the attribution, which covered its name and close button on a phone.
+    function clearOfControls(layer) {
+        var map = layer._map, popup = layer.getPopup();
+        if (!map || !popup) { return; }
+        var bands = carte.controlBands(map);
+        popup.options.autoPanPaddingTopLeft = L.point(8, bands.top + 8);
+        popup.options.autoPanPaddingBottomRight = L.point(8, bands.bottom + 8);
+    }
+
     // A GeoJSON layer of laureate markers (features made by territoires.mapping.with_markers).
     carte.laureates = function (collection) {
         var colours = carte.palette;
@@ -59,20 +69,57 @@
                     path.addEventListener("keydown", function (event) {
                         if (event.key === "Enter" || event.key === " ") {
                             event.preventDefault();
+                            clearOfControls(layer);
                             layer.openPopup();
                         } else if (event.key === "Escape") {
                             layer.closePopup();
                         }
                     });
                 });
+                layer.on("click", function () { clearOfControls(layer); });  // before the popup's own
                 layer.bindPopup(function () { return popup(p); });
             }
         });
     };
 
-    // Fitted in the browser, which knows the map's real size (a phone's or a wide screen's).
+    // Fitted in the browser, which knows the map's real size (a phone's or a wide screen's). The
+    // framing is kept for « Recentrer ».
     carte.fit = function (map, bounds, animate) {
-        map.fitBounds(bounds, {padding: [12, 12], maxZoom: 9, animate: animate});
+        map.carteFraming = bounds;
+        carte.refit(map, animate);
+    };
+
+    // The bands the controls take at the map's top (zoom, « Recentrer », legend) and bottom
+    // (attribution). Before Leaflet's styles apply (the first fit may come first), the controls are
+    // not in their corners yet: typical bands then.
+    carte.controlBands = function (map) {
+        var container = map.getContainer(), area = container.getBoundingClientRect(), top = 0, bottom = 0;
+        var placed = true;
+        container.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (control) {
+            var box = control.getBoundingClientRect();
+            placed = placed && box.top - area.top < area.height / 2;
+            top = Math.max(top, box.bottom - area.top);
+        });
+        container.querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (control) {
+            bottom = Math.max(bottom, area.bottom - control.getBoundingClientRect().top);
+        });
+        return placed ? {top: top, bottom: bottom} : {top: 60, bottom: 24};
+    };
+
+    // A run's framing (territoires.mapping.selection_layer): applied when it differs from the last
+    // run's, so that a rerun which frames the same (the background turned on) keeps the user's zoom.
+    carte.frame = function (map, spec) {
+        var key = JSON.stringify(spec);
+        if (map.carteFrameKey === key) { return; }
+        map.carteFrameKey = key;
+        carte.fit(map, spec.bounds);
+    };
+
+    // Clear of the controls' bands.
+    carte.refit = function (map, animate) {
+        var bands = carte.controlBands(map), top = bands.top, bottom = bands.bottom;
+        map.fitBounds(map.carteFraming, {paddingTopLeft: [12, top + 6], paddingBottomRight: [12, bottom + 6],
+                                         maxZoom: 9, animate: animate});
     };
 
     // The selection layer's parts (territoires.mapping.selection_layer), kept on the group so that

@@ -2,20 +2,73 @@
 (function (carte) {
     "use strict";
 
-    // spec: {palette: {name: colour}, insets: [{bounds, anchor, label}], legend: HTML, attribution: text,
+    // Leaflet focuses the map on mousedown, so that its keys work, and restores the scroll of its
+    // own window only. In streamlit-folium's frame the focus scrolled the page to bring the frame
+    // into view, between mousedown and mouseup: the first click or tap on a map partly on screen
+    // landed elsewhere (issue 17). The focus now scrolls nothing.
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+        if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+    };
+
+    function rect(el, origin) {
+        var r = el.getBoundingClientRect();
+        return {left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top};
+    }
+
+    function overlaps(a, b) {
+        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+
+    // An inset is drawn whole or not at all: its frame, label and outline are hidden while any of
+    // them is cut by the map's edge or under a control (a two-region view framed away from the
+    // boxes cut four of them at the left edge; the overseas view is fitted clear of the controls).
+    function showWholeInsets(map, drawn) {
+        var container = map.getContainer(), origin = container.getBoundingClientRect();
+        var size = map.getSize();
+        var controls = Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (c) {
+            return rect(c, origin);
+        });
+        var outlines = {};
+        map.eachLayer(function (layer) {
+            var p = layer.feature && layer.feature.properties;
+            if (p && p.slug && layer.getElement) { outlines[p.code] = layer; }
+        });
+        drawn.forEach(function (inset) {
+            var a = map.latLngToContainerPoint(inset.frame.getBounds().getNorthWest());
+            var b = map.latLngToContainerPoint(inset.frame.getBounds().getSouthEast());
+            var label = inset.label.getElement();
+            label.style.display = "";
+            var parts = [{left: a.x, top: a.y, right: b.x, bottom: b.y}, rect(label, origin)];
+            var whole = parts.every(function (part) {
+                return part.left >= 0 && part.top >= 0 && part.right <= size.x && part.bottom <= size.y &&
+                    !controls.some(function (control) { return overlaps(part, control); });
+            });
+            var display = whole ? "" : "none";
+            label.style.display = display;
+            [inset.frame, outlines[inset.code]].forEach(function (layer) {
+                var el = layer && layer.getElement();
+                if (el) { el.style.display = display; }
+            });
+        });
+    }
+
+    // spec: {palette: {name: colour}, insets: [{bounds, anchor, label, code}], legend: HTML, attribution: text,
     //        frame_title, map_label}. Called first: the other parts draw with the palette.
     carte.decorate = function (map, spec) {
         carte.palette = spec.palette;  // the styles have it too, as custom properties in the map's head
         var root = document.documentElement;
-        spec.insets.forEach(function (inset) {
-            L.rectangle(inset.bounds, {interactive: false, className: "inset-frame", color: spec.palette.region_stroke,
-                                       weight: 1, dashArray: "4 3", fill: false}).addTo(map);
+        var drawn = spec.insets.map(function (inset) {
+            var frame = L.rectangle(inset.bounds, {interactive: false, className: "inset-frame",
+                                                   color: spec.palette.region_stroke, weight: 1, dashArray: "4 3",
+                                                   fill: false}).addTo(map);
             var label = document.createElement("span");
             label.textContent = inset.label;
-            L.marker(inset.anchor, {interactive: false, keyboard: false,
-                                    icon: L.divIcon({className: "inset-label", html: label,
-                                                     iconSize: null, iconAnchor: [0, 18]})}).addTo(map);
+            var marker = L.marker(inset.anchor, {interactive: false, keyboard: false,
+                                                 icon: L.divIcon({className: "inset-label", html: label,
+                                                                  iconSize: null, iconAnchor: [0, 18]})}).addTo(map);
+            return {code: inset.code, frame: frame, label: marker};
         });
+        map.on("moveend zoomend resize", function () { showWholeInsets(map, drawn); });
         var legend = L.control({position: "topright"});
         legend.onAdd = function () {
             var box = L.DomUtil.create("div", "map-legend");
@@ -36,9 +89,49 @@
                 var button = container.querySelector(pair[0]);
                 if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
             });
+        carte.wheel(map);
+        carte.recentre(map);
         map.on("popupopen", function (e) {
             var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
             if (close) { close.title = "Fermer la fiche"; close.setAttribute("aria-label", "Fermer la fiche"); }
         });
+    };
+
+    // The wheel scrolls the page, as it does everywhere else on it; the map zooms on an intentional
+    // gesture only: Ctrl or ⌘ held (a trackpad's pinch too), or after a click in the map until the
+    // pointer leaves it. A plain wheel shows how. Leaflet's own wheel handler stays, and only
+    // receives the wheel events it is meant to: the others go on to the page, which scrolls.
+    carte.wheel = function (map) {
+        var container = map.getContainer(), engaged = false, hidden = null;
+        var hint = L.DomUtil.create("div", "map-hint", container);
+        hint.setAttribute("role", "status");
+        function say(text) {
+            hint.textContent = text;
+            hint.classList.toggle("map-hint-shown", Boolean(text));
+        }
+        container.addEventListener("mousedown", function () { engaged = true; say(""); });
+        container.addEventListener("mouseleave", function () { engaged = false; });
+        document.addEventListener("wheel", function (event) {
+            if (engaged || event.ctrlKey || event.metaKey) { return; }
+            event.stopPropagation();
+            say("Pour zoomer : Ctrl + molette (⌘ + molette sur Mac), les boutons + et −, ou cliquez d'abord dans la carte.");
+            window.clearTimeout(hidden);
+            hidden = window.setTimeout(function () { say(""); }, 2500);
+        }, {capture: true, passive: true});
+    };
+
+    // « Recentrer »: back to the framing of the view shown (carte.fit keeps it), after a zoom or a pan.
+    carte.recentre = function (map) {
+        var control = L.control({position: "topleft"});
+        control.onAdd = function () {
+            var button = L.DomUtil.create("button", "map-recentre");
+            button.type = "button";
+            button.textContent = "Recentrer";
+            button.title = "Revenir au cadrage de la vue";
+            L.DomEvent.disableClickPropagation(button);
+            L.DomEvent.on(button, "click", function () { carte.refit(map); });
+            return button;
+        };
+        control.addTo(map);
     };
 })(window.carte = window.carte || {});

@@ -112,7 +112,7 @@ def test_widget_changes_rewrite_the_url(open_app: Callable[..., AppTest]) -> Non
     app = open_app(region="bretagne")
     app.multiselect(key="regions").unselect("53").select("94").run()
     assert url_values(app, "region") == ["corse"]
-    app.button(key="clear_regions").click().run()
+    app.button(key="reset_view").click().run()
     assert "region" not in app.query_params
     assert counts_shown(app)["Villes lauréates"] == "55 / 55"
 

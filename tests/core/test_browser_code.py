@@ -48,6 +48,7 @@ def test_python_calls_only_functions_the_bundle_defines() -> None:
         "decorate",
         "regions",
         "fit",
+        "frame",
         "watchPreviews",
         "showSelected",
         "showLaureates",

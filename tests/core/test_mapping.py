@@ -147,7 +147,13 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
     assert selected == json.loads(
         '{"type":"FeatureCollection","features":[' + selected_outlines_json()["53"] + "]}"
     )
-    assert calls(script, "fit") == [json.loads(_leaflet_bounds(selection_bounds(("53",), bretagne)))]
+    framing = json.loads(_leaflet_bounds(selection_bounds(("53",), bretagne)))
+    assert calls(script, "frame") == [{"bounds": framing, "framing": 0}]
+
+
+def test_a_town_found_alone_is_framed_with_its_region(laureates: pd.DataFrame) -> None:
+    quimper = select(with_markers(laureates), View(query="quimper"))
+    assert selection_bounds((), quimper) == selection_bounds(("53",), quimper)
 
 
 @pytest.mark.parametrize(
@@ -240,7 +246,7 @@ def test_the_furniture_gets_the_palette_legend_and_french_names(whole_map: str) 
     assert furniture["palette"] == PALETTE
     assert [inset["label"] for inset in furniture["insets"]] == [BY_CODE[c].name for c in insets()]
     assert furniture["frame_title"] == "Carte des villes lauréates"
-    assert "Ville lauréate en outre-mer (encadrés)" in furniture["legend"]
+    assert "Ville lauréate en </span>outre-mer (encadrés)" in furniture["legend"]
     assert whole_map.index("carte.decorate(") < whole_map.index("carte.regions(")  # the palette first
     assert f"<style>{palette_properties()}</style>" in whole_map  # and the styles' custom properties
 

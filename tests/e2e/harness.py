@@ -430,27 +430,3 @@ def map_and_marker_boxes(page: Page) -> tuple[Box, list[Box]]:
         MARKER_SELECTOR,
     )
     return Box(*container), [Box(*marker) for marker in markers]
-
-
-def full_page_screenshot(page: Page, path: Path) -> None:
-    """The whole page as seen at the viewport's width. Streamlit scrolls inside its main element, not
-    the document, so Playwright's full_page only gets the viewport: the viewport is made as tall as
-    the content for the shot, then set back."""
-    viewport = page.viewport_size
-    assert viewport is not None
-    height: int = page.evaluate(
-        "() => Math.ceil(document.querySelector('[data-testid=stMain]').scrollHeight)"
-    )
-    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
-    try:
-        wait_until(
-            lambda: page.evaluate(
-                "() => { const m = document.querySelector('[data-testid=stMain]');"
-                " return m.scrollHeight <= m.clientHeight + 1; }"
-            ),
-            page,
-            what="the page to fit the enlarged viewport",
-        )
-        page.screenshot(path=path)
-    finally:
-        page.set_viewport_size(viewport)

@@ -20,11 +20,9 @@ from tests.e2e.conftest import guarded_page
 from tests.e2e.harness import (
     MAP_IFRAME,
     MARKER_SELECTOR,
-    PROJECT_DIR,
     StreamlitServer,
     feature_point,
     focus_path,
-    full_page_screenshot,
     map_document,
     map_frame,
     tab_until,
@@ -40,7 +38,6 @@ pytestmark = pytest.mark.e2e
 AXE_SUMMARY = Path(tempfile.gettempdir()) / "carte-e2e-axe-summary.json"
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 PHONE: ViewportSize = {"width": 375, "height": 812}
-PHONE_SCREENSHOT = PROJECT_DIR / "docs" / "screenshot-phone.png"
 METROPOLE, OVERSEAS = 49, 6
 
 
@@ -245,7 +242,7 @@ def test_phone_shows_everything_without_sideways_scroll_and_taps_filter(phone: P
         phone.get_by_role("combobox", name="Régions"),
         phone.get_by_role("radiogroup", name="Territoire"),
         phone.get_by_role("textbox", name="Rechercher une ville"),
-        phone.get_by_role("button", name="Toutes les régions"),
+        phone.get_by_role("button", name="Réinitialiser la vue"),
         phone.locator("dl.counts"),
         phone.locator(MAP_IFRAME),
         phone.locator('[data-testid="stDataFrame"]'),
@@ -255,9 +252,6 @@ def test_phone_shows_everything_without_sideways_scroll_and_taps_filter(phone: P
     map_box = phone.locator(MAP_IFRAME).bounding_box()
     assert map_box is not None
     assert map_box["height"] >= 300, map_box
-
-    PHONE_SCREENSHOT.parent.mkdir(exist_ok=True)
-    full_page_screenshot(phone, PHONE_SCREENSHOT)
 
     x, y = feature_point(phone, "slug", "bretagne")
     phone.touchscreen.tap(x, y)
