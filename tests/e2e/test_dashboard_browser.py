@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from carte.page import PAGE_TITLE
@@ -35,7 +37,18 @@ pytestmark = pytest.mark.e2e
 SCREENSHOT = PROJECT_DIR / "docs" / "screenshot-dashboard.png"
 # The picture a link preview shows (deploy/nginx-carte.conf's og:image), served from static/.
 PREVIEW_PICTURE = PROJECT_DIR / "static" / "apercu-carte.png"
+PREVIEW_SIZE = (1200, 630)  # Open Graph's recommended 1.91:1, whatever the layout; the nginx file says so
 BRETAGNE, CORSE = "53", "94"
+
+
+def write_preview_picture(map_png: bytes) -> None:
+    """The map's picture, scaled to fit PREVIEW_SIZE and centred on white."""
+    shot = Image.open(io.BytesIO(map_png)).convert("RGB")
+    scale = min(PREVIEW_SIZE[0] / shot.width, PREVIEW_SIZE[1] / shot.height)
+    shot = shot.resize((round(shot.width * scale), round(shot.height * scale)), Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", PREVIEW_SIZE, "white")
+    canvas.paste(shot, ((PREVIEW_SIZE[0] - shot.width) // 2, (PREVIEW_SIZE[1] - shot.height) // 2))
+    canvas.save(PREVIEW_PICTURE, optimize=True)
 
 
 def dataset_rows() -> list[dict[str, str]]:
@@ -276,5 +289,5 @@ def test_screenshot_of_the_dashboard(page: Page) -> None:
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert SCREENSHOT.stat().st_size > 50_000
-    page.locator(MAP_IFRAME).screenshot(path=PREVIEW_PICTURE)
+    write_preview_picture(page.locator(MAP_IFRAME).screenshot())
     assert PREVIEW_PICTURE.stat().st_size > 20_000
