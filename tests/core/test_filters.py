@@ -124,6 +124,16 @@ def test_invalid_url_parameters_are_ignored_and_named() -> None:
     assert "« utm_source »" in text
 
 
+def test_bidi_controls_and_whitespace_runs_from_the_url_are_gone_before_shown() -> None:
+    parsed = parse_query_params(
+        {"region": ["\u202eeciroc\u202c \t\n  x"], "q": ["  Le\u2066\u00a0\u00a0 Port\u2069\n"]},
+        WITH_LAUREATES,
+        ONE_WAVE,
+    )
+    assert parsed.ignored == ("région inconnue « eciroc x »",)
+    assert parsed.view.query == "Le Port"
+
+
 def test_huge_values_are_cut_in_the_view_and_in_the_notice() -> None:
     parsed = parse_query_params({"q": ["a" * 10_000], "region": ["b" * 10_000]}, WITH_LAUREATES, ONE_WAVE)
     assert len(parsed.view.query) == 80
