@@ -246,11 +246,13 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
     )
     name = export_basename(view)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
-    for column, (kind, (label, mime, _)) in zip(st.columns(len(EXPORTS)), EXPORTS.items(), strict=True):
+    for column, (kind, (label, suffix, mime, _)) in zip(
+        st.columns(len(EXPORTS)), EXPORTS.items(), strict=True
+    ):
         column.download_button(
             f"Télécharger la sélection ({label})",
             partial(export_file, *dataset.key, view_key(view), kind),
-            f"{name}.{kind}",
+            f"{name}{suffix}",
             mime,
             on_click="ignore",
             icon=":material/download:",

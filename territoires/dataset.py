@@ -50,7 +50,7 @@ MAX_SHOWN_PROBLEMS = 5
 OVERSEAS_TEXT = {True: "true", False: "false"}
 
 
-def geocoded_csv_text(rows: pd.DataFrame) -> str:
+def geocoded_csv_text(rows: pd.DataFrame, lineterminator: str = "\n") -> str:
     """Rows in the format of data/laureates_geocoded.csv: its columns in order, facts as their text
     (`overseas` spelled as OVERSEAS_TEXT, whether the rows hold it as that text or as booleans),
     coordinates to six decimals. The geocoder writes the file with it and the dashboard's CSV
@@ -58,7 +58,7 @@ def geocoded_csv_text(rows: pd.DataFrame) -> str:
     if rows["overseas"].dtype == bool:
         rows = rows.assign(overseas=rows["overseas"].map(OVERSEAS_TEXT))
     text: str = rows.loc[:, list(GEOCODED_COLUMNS)].to_csv(
-        index=False, lineterminator="\n", float_format="%.6f"
+        index=False, lineterminator=lineterminator, float_format="%.6f"
     )
     return text
 
