@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
