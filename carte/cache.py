@@ -18,8 +18,7 @@ import streamlit as st
 
 from territoires.assets import LEAFLET_FILE, ensure_leaflet, publish, static_url
 from territoires.dataset import GEOCODED_PATH, read_geocoded
-from territoires.departments import department_label
-from territoires.exports import EXPORTS
+from territoires.exports import EXPORTS, NUMBER_COLUMNS, TABLE_HEADINGS, table_rows
 from territoires.filters import View, Zone, per_region, select
 from territoires.mapping import (
     MapAssets,
@@ -82,15 +81,12 @@ def publish_markers(laureates: pd.DataFrame) -> str:
     return publish("laureates", ".json", laureates_geojson(laureates))
 
 
-# The table's columns, in order, with their headings; `department` is the department's name and code.
+# The table's columns, as territoires.exports heads them (the spreadsheet download has the same).
 TABLE_COLUMNS = {
-    "town": st.column_config.TextColumn("Ville"),
-    "department": st.column_config.TextColumn("Département"),
-    "region": st.column_config.TextColumn("Région"),
-    "insee_code": st.column_config.TextColumn("Code INSEE"),
-    "latitude": st.column_config.NumberColumn("Latitude", format="%.6f"),
-    "longitude": st.column_config.NumberColumn("Longitude", format="%.6f"),
-    "note": st.column_config.TextColumn("Note", width="large"),
+    column: st.column_config.NumberColumn(heading, format="%.6f")
+    if column in NUMBER_COLUMNS
+    else st.column_config.TextColumn(heading, width="large" if column == "note" else None)
+    for column, heading in TABLE_HEADINGS.items()
 }
 
 
@@ -105,11 +101,10 @@ class Dataset(NamedTuple):
 def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
     """The dataset, read again only when the file changes (mtime and size are the key)."""
     laureates = with_markers(read_geocoded(Path(path)))
-    shown = laureates.assign(department=laureates["department_code"].map(department_label))
     return Dataset(
         (path, mtime_ns, size),
         laureates,
-        pa.Table.from_pandas(shown[list(TABLE_COLUMNS)], preserve_index=False),
+        pa.Table.from_pandas(table_rows(laureates), preserve_index=False),
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -44,6 +43,7 @@ from territoires.filters import (
     ordered_codes,
     parse_query_params,
     per_region,
+    plain_text,
     query_params,
     region_option,
     select,
@@ -60,7 +60,7 @@ from territoires.mapping import (
 )
 from territoires.programme import LATER_WAVES_NOTE, PROGRAMME, SOURCE_DATE, SOURCE_TITLE
 from territoires.regions import PLACEMENT_TOLERANCE_KM, REGIONS
-from territoires.sources import sources_text
+from territoires.sources import sources_text, update_text
 
 MAP_KEY = "carte"
 PAGE_TITLE = "Au cœur des territoires — carte des villes lauréates"
@@ -99,7 +99,7 @@ def current_view(known_waves: tuple[int, ...]) -> View:
     return View(
         regions=ordered_codes(st.session_state.regions),
         zone=Zone(st.session_state.zone or Zone.ALL),
-        query=" ".join(str(st.session_state.q or "").split()),
+        query=plain_text(str(st.session_state.q or "")),
         wave=next((n for n in known_waves if str(n) == chosen), None) if len(known_waves) > 1 else None,
     )
 
@@ -283,11 +283,13 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
     )
     name = export_basename(view)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
-    for column, (kind, (label, mime, _)) in zip(st.columns(len(EXPORTS)), EXPORTS.items(), strict=True):
+    for column, (kind, (label, suffix, mime, _)) in zip(
+        st.columns(len(EXPORTS)), EXPORTS.items(), strict=True
+    ):
         column.download_button(
             f"Télécharger la sélection ({label})",
             partial(export_file, *dataset.key, view_key(view), kind),
-            f"{name}.{kind}",
+            f"{name}{suffix}",
             mime,
             on_click="ignore",
             icon=":material/download:",
@@ -326,12 +328,11 @@ def show_about(dataset: Dataset, known_waves: tuple[int, ...]) -> None:
             f"**Ce que couvre la carte.** {coverage(dataset.laureates, known_waves)}\n\n"
             f"**Sources.** {sources_text()}\n\n"
             "**Coordonnées.** Chaque ville a été géocodée une fois pour toutes (script `python -m geocode`), "
-            "puis vérifiée : chaque point tombe dans le contour de sa "
-            f"région, ou à moins de {PLACEMENT_TOLERANCE_KM:g} km de sa côte (les contours sont simplifiés). "
+            "puis vérifiée : chaque point tombe dans le contour de son "
+            f"département, ou à moins de {PLACEMENT_TOLERANCE_KM:g} km de lui (les contours sont simplifiés). "
             "Les territoires d'outre-mer sont rapprochés dans des encadrés à côté de la métropole ; "
             "les infobulles, le tableau et les téléchargements donnent toujours les coordonnées réelles.\n\n"
-            f"**Mise à jour.** {caption(known_waves)} Données du "
-            f"fichier {Path(dataset.key[0]).name} du {pd.Timestamp(dataset.key[1], unit='ns'):%d/%m/%Y}."
+            f"**Mise à jour.** {caption(known_waves)} {as_markdown_text(update_text(dataset.laureates))}"
         )
 
 
@@ -367,7 +368,7 @@ def main() -> None:
         dataset = load_laureates(*file_key(dataset_path()))
         st.session_state.last_good = dataset
     except DatasetError as err:
-        problem = as_markdown_text(err.message)
+        problem = as_markdown_text(err.notice)
         if "last_good" not in st.session_state:
             st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{problem}", icon="⚠️")
             st.stop()

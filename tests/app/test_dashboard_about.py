@@ -25,7 +25,8 @@ def test_about_states_the_first_wave_alone_and_what_followed_with_sources(
     assert "Côtes-d'Armor" in about
     assert "Martigues et Vallauris Golfe-Juan" in about
     assert (
-        "Contours des régions et de Saint-Martin : Natural Earth (domaine public), via le paquet npm" in about
+        "Contours des régions, des départements et de Saint-Martin : Natural Earth (domaine public), via le paquet npm"
+        in about
     )
     assert "Admin Express" not in about
 

@@ -32,6 +32,7 @@ def test_broken_file_gets_its_message(
     message = displayed(app.error[0].value)
     assert "Les données de la carte ne peuvent pas être lues." in message
     assert name in message  # the file is named
+    assert str(BAD) not in message  # but not where it lives on the server
     for part in REFUSED[name]:
         assert part in message
     assert not counts_shown(app)  # nothing half-drawn from a file that was refused

@@ -70,3 +70,14 @@ def test_a_broken_new_file_leaves_the_last_good_data_with_a_warning(
     replace(live_file, GEOCODED_PATH)
     app.run()
     assert not app.warning
+
+
+def test_the_update_date_is_the_data_s_own_not_the_file_s(
+    live_file: Path, open_app: Callable[..., AppTest]
+) -> None:
+    os.utime(live_file, ns=(0, 978_307_200 * 10**9))  # 1 January 2001, as a clone or a copy may leave it
+    about = displayed(about_text(open_app()))
+    assert (
+        "Données arrêtées à l'annonce du 26/09/2019 ; coordonnées : GeoNames, géocodage hors ligne." in about
+    )
+    assert "2001" not in about

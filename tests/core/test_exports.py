@@ -1,22 +1,109 @@
+"""The downloads read back as the programs they are for read them: a spreadsheet program, a CSV
+reader, a GeoJSON reader; each holds exactly the view's rows."""
+
 from __future__ import annotations
 
+import csv
 import io
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
+import pytest
 
 from territoires.dataset import GEOCODED_PATH
-from territoires.exports import export_basename, to_csv_bytes, to_geojson_bytes
+from territoires.exports import (
+    EXPORTS,
+    export_basename,
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_spreadsheet_bytes,
+)
 from territoires.filters import View, Zone, select
 
+SOFFICE = shutil.which("soffice")
+HEADINGS = ["Ville", "Département", "Région", "Code INSEE", "Latitude", "Longitude", "Note"]
+# A view that zone and search each narrow: « saint » alone is 9 towns, overseas alone 6.
+ZONE_AND_SEARCH = View(zone=Zone.OVERSEAS, query="saint")
 
-def test_csv_of_everything_is_the_committed_file(laureates: pd.DataFrame) -> None:
-    assert to_csv_bytes(laureates) == GEOCODED_PATH.read_bytes()
+
+def workbook_rows(data: bytes) -> list[tuple[object, ...]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    return list(sheet.iter_rows(values_only=True))
 
 
-def test_csv_of_a_selection_holds_its_rows(laureates: pd.DataFrame) -> None:
-    table = pd.read_csv(io.BytesIO(to_csv_bytes(select(laureates, View(regions=("53",))))), dtype=str)
-    assert sorted(table["town"]) == ["Fougères", "Morlaix", "Quimper", "Saint-Brieuc"]
+def test_spreadsheet_has_the_tables_french_headings_and_real_typed_values(laureates: pd.DataFrame) -> None:
+    header, *rows = workbook_rows(to_spreadsheet_bytes(laureates))
+    assert list(header) == HEADINGS
+    assert len(rows) == 55
+    charleville = next(row for row in rows if row[0] == "Charleville-Mézières")
+    real = laureates[laureates["town"] == "Charleville-Mézières"].iloc[0]
+    # The INSEE code stays text with its zero; coordinates are numbers, the real ones (not the inset's).
+    assert charleville[1:4] == ("Ardennes (08)", "Grand Est", "08105")
+    assert charleville[4:6] == (real["latitude"], real["longitude"])
+    port = next(row for row in rows if row[0] == "Le Port")
+    assert (port[1], port[4]) == ("La Réunion (974)", pytest.approx(-20.93752))
+
+
+def test_spreadsheet_text_that_looks_like_a_formula_stays_text(laureates: pd.DataFrame) -> None:
+    hostile = ['=HYPERLINK("http://x")', "+33 1 23", "-2+3", "@SUM(A1)", "\tTab", "Note ordinaire"]
+    rows = laureates.head(len(hostile)).assign(note=hostile)
+    sheet = openpyxl.load_workbook(io.BytesIO(to_spreadsheet_bytes(rows))).active
+    assert sheet is not None
+    notes = [sheet.cell(row=line, column=HEADINGS.index("Note") + 1) for line in range(2, 2 + len(hostile))]
+    assert [cell.value for cell in notes] == hostile
+    assert [cell.data_type for cell in notes] == ["s"] * len(hostile)
+    assert [cell.quotePrefix for cell in notes] == [True] * 5 + [False]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice absent (apt-get install libreoffice-calc-nogui)")
+def test_libreoffice_opens_the_spreadsheet_with_text_numbers_and_no_formula(
+    laureates: pd.DataFrame, tmp_path: Path
+) -> None:
+    rows = laureates.assign(note=laureates["note"].where(laureates["town"] != "Colmar", "=1+1"))
+    book = tmp_path / "laureats.xlsx"
+    book.write_bytes(to_spreadsheet_bytes(rows))
+    # CSV out: comma, double quotes, UTF-8, every text cell quoted, formulas written as formulas.
+    options = "44,34,76,1,,0,true,true,false,true"
+    assert SOFFICE is not None
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "laureats.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(f'"{heading}"' for heading in HEADINGS)
+    assert '"Charleville-Mézières","Ardennes (08)","Grand Est","08105",49.7685,4.72487,' in lines
+    [colmar] = [line for line in lines if line.startswith('"Colmar"')]
+    assert colmar.endswith(',"=1+1"')  # quoted: a text cell, neither a formula nor its result 2
+
+
+def test_csv_for_tools_is_rfc_4180_with_the_data_files_columns_and_values(laureates: pd.DataFrame) -> None:
+    data = to_csv_bytes(laureates)
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") == data.count(b"\n") == 56
+    assert data.replace(b"\r\n", b"\n") == GEOCODED_PATH.read_bytes()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[0]["region"] == "Auvergne-Rhône-Alpes"
+    table = pd.read_csv(io.BytesIO(data), dtype={"insee_code": str})
+    assert table["latitude"].dtype == float
+    assert table.loc[table["town"] == "Charleville-Mézières", "insee_code"].item() == "08105"
 
 
 def test_geojson_has_real_coordinates(laureates: pd.DataFrame) -> None:
@@ -26,6 +113,26 @@ def test_geojson_has_real_coordinates(laureates: pd.DataFrame) -> None:
     row = laureates[laureates["town"] == "Le Port"].iloc[0]
     assert port["geometry"]["coordinates"] == [round(row["longitude"], 6), round(row["latitude"], 6)]
     assert port["properties"]["overseas"] is True
+
+
+def towns_in(kind: str, data: bytes) -> list[str]:
+    """The towns of a download, read as its program reads it."""
+    if kind == "xlsx":
+        return [str(row[0]) for row in workbook_rows(data)[1:]]
+    if kind == "csv":
+        return [row["town"] for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))]
+    return [f["properties"]["town"] for f in json.loads(data)["features"]]
+
+
+@pytest.mark.parametrize("kind", EXPORTS)
+def test_each_download_of_a_view_with_zone_and_search_holds_exactly_that_view(
+    laureates: pd.DataFrame, kind: str
+) -> None:
+    assert sorted(towns_in(kind, EXPORTS[kind].make(select(laureates, ZONE_AND_SEARCH)))) == [
+        "Saint-Joseph",
+        "Saint-Laurent-du-Maroni",
+        "Saint-Martin",
+    ]
 
 
 def test_file_names_say_what_they_hold() -> None:

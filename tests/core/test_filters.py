@@ -109,6 +109,23 @@ def test_url_parameters_read_into_a_view() -> None:
     assert parsed.ignored == ()
 
 
+def test_region_slugs_are_read_whatever_their_case_and_surrounding_spaces() -> None:
+    """A link typed or pasted by hand: « ?region=Bretagne », « ?region=%20CORSE%20 »."""
+    parsed = parse_query_params({"region": ["Bretagne", " CORSE ", "Grand-Est\n"]}, WITH_LAUREATES, ONE_WAVE)
+    assert parsed.view.regions == (code("bretagne"), code("corse"), code("grand-est"))
+    assert parsed.ignored == ()
+
+
+def test_of_repeated_zones_the_last_wins_as_for_the_search_and_the_wave() -> None:
+    parsed = parse_query_params(
+        {"zone": ["metropole", " Outre-Mer "], "q": ["brest", "port"]}, WITH_LAUREATES, ONE_WAVE
+    )
+    assert (parsed.view.zone, parsed.view.query) == (Zone.OVERSEAS, "port")
+    assert parse_query_params({"zone": ["outre-mer", "metropole"]}, WITH_LAUREATES, ONE_WAVE).view.zone is (
+        Zone.METROPOLE
+    )
+
+
 def test_invalid_url_parameters_are_ignored_and_named() -> None:
     parsed = parse_query_params(
         {"region": ["atlantide", "martinique", "corse"], "zone": ["lune"], "utm_source": ["x"]},
@@ -122,6 +139,16 @@ def test_invalid_url_parameters_are_ignored_and_named() -> None:
     assert "Martinique" in text
     assert "« lune »" in text
     assert "« utm_source »" in text
+
+
+def test_bidi_controls_and_whitespace_runs_from_the_url_are_gone_before_shown() -> None:
+    parsed = parse_query_params(
+        {"region": ["\u202eeciroc\u202c \t\n  x"], "q": ["  Le\u2066\u00a0\u00a0 Port\u2069\n"]},
+        WITH_LAUREATES,
+        ONE_WAVE,
+    )
+    assert parsed.ignored == ("région inconnue « eciroc x »",)
+    assert parsed.view.query == "Le Port"
 
 
 def test_huge_values_are_cut_in_the_view_and_in_the_notice() -> None:

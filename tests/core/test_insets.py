@@ -77,3 +77,23 @@ def test_each_laureate_is_drawn_where_it_lies_in_its_drawn_region(laureates: pd.
         assert display_geometry(code, region_outlines()[code]).contains(point) == inside, town
         if overseas:
             assert box(code).contains(point), town
+
+
+def mercator(geometry: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geometry, to_mercator)
+
+
+def test_each_overseas_marker_keeps_its_distance_to_the_coast_and_borders_at_the_inset_scale(
+    laureates: pd.DataFrame,
+) -> None:
+    """Saint-Laurent-du-Maroni, 0.6 km from the Maroni (the border), is drawn that far from the
+    drawn border times the inset's scale: markers and outline are placed by one transformation."""
+    for code, town, lon, lat in laureates.loc[
+        laureates["overseas"], ["region_code", "town", "longitude", "latitude"]
+    ].itertuples(index=False, name=None):
+        outline = region_outlines()[code]
+        real = mercator(outline.boundary).distance(mercator(shapely.Point(lon, lat)))
+        drawn = mercator(display_geometry(code, outline).boundary).distance(
+            mercator(shapely.Point(display_position(code, lon, lat)))
+        )
+        assert drawn == pytest.approx(real * insets()[code].scale, rel=0.01, abs=1.0), town

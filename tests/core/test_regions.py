@@ -14,6 +14,8 @@ from territoires.regions import (
     BY_SLUG,
     PLACEMENT_TOLERANCE_KM,
     REGIONS,
+    department_outlines,
+    department_placement_problem,
     distance_km,
     placement_problem,
     read_outlines_geojson,
@@ -113,6 +115,35 @@ def test_a_point_across_a_border_fails_even_within_the_tolerance() -> None:
     assert distance_km(bretagne, *across) < PLACEMENT_TOLERANCE_KM
     assert (
         placement_problem("53", *across)
-        == "ce point est plus près de Pays de la Loire que de la région Bretagne"
+        == "ce point est plus près de la région Pays de la Loire que de la région Bretagne"
     )
     assert placement_problem("52", *across) is None
+
+
+def test_department_outlines_are_the_101_departments_and_saint_martin() -> None:
+    outlines = department_outlines()
+    assert set(outlines) == set(DEPARTMENT_REGION)
+    assert all(geometry.is_valid for geometry in outlines.values())
+
+
+def test_a_point_in_the_departments_bounding_box_but_outside_its_outline_is_refused() -> None:
+    """Near Haguenau, in Bas-Rhin: inside Moselle's bounding box, 14 km from Moselle itself."""
+    haguenau_way = (7.5, 48.8)
+    assert department_outlines()["57"].envelope.covers(Point(*haguenau_way))
+    assert department_placement_problem("57", *haguenau_way) == (
+        "ce point est à 14.2 km du département Moselle (57) (tolérance : 2 km)"
+    )
+    assert department_placement_problem("67", *haguenau_way) is None
+
+
+def test_a_point_across_a_department_border_fails_even_within_the_tolerance() -> None:
+    colmar = Point(7.3558, 48.0808)  # Haut-Rhin, south of Bas-Rhin
+    bas_rhin = department_outlines()["67"]
+    border = nearest_points(bas_rhin, colmar)[0]
+    across = point_towards(border.x, border.y, colmar, 0.5)
+
+    assert distance_km(bas_rhin, *across) < PLACEMENT_TOLERANCE_KM
+    assert department_placement_problem("67", *across) == (
+        "ce point est plus près du département Haut-Rhin (68) que du département Bas-Rhin (67)"
+    )
+    assert department_placement_problem("68", *across) is None

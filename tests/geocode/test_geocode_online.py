@@ -68,16 +68,35 @@ def test_good_answer_is_written_with_provider_and_matched_name(
     assert "1 résolue(s), 0 depuis le cache, 0 en échec, sur 1." in err
 
 
-def test_overseas_town_is_restricted_to_its_own_country_code(service: FakeService, tmp_path: Path) -> None:
+def test_overseas_town_is_asked_under_fr_and_its_own_country_code(
+    service: FakeService, tmp_path: Path
+) -> None:
     assert run(service, tmp_path, ["Le Port"]) == 0
 
     [request] = service.requests
     if service.protocol == "nominatim":
-        assert request.params["countrycodes"] == "re"
+        assert request.params["countrycodes"] == "fr,re"
+        assert request.params["county"] == "La Réunion"
     assert output_rows(tmp_path)[0]["latitude"] == "-20.937520"
 
 
-def test_wrong_place_is_rejected_by_region_outline_and_output_untouched(
+@pytest.mark.parametrize("service", ["nominatim"], indirect=True)
+def test_nominatim_homonym_in_the_same_region_is_rejected_by_the_department(
+    service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Saint-Louis of Moselle for the Haut-Rhin laureate: right region, right name, wrong department."""
+    service.script(
+        "Saint-Louis", Reply(nominatim_answer("Saint-Louis, Moselle, Grand Est, France", 48.72, 7.19))
+    )
+
+    assert run(service, tmp_path, ["Saint-Louis"]) == 1
+
+    err = capsys.readouterr().err
+    assert "en (48.720000, 7.190000) ; ce point est à " in err
+    assert "du département Haut-Rhin (68) (tolérance : 2 km)." in err
+
+
+def test_wrong_place_is_rejected_by_department_outline_and_output_untouched(
     service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "out.csv").write_bytes(b"previous\n")
@@ -88,8 +107,8 @@ def test_wrong_place_is_rejected_by_region_outline_and_output_untouched(
     err = capsys.readouterr().err
     assert "« Saint-Louis » : résultat rejeté : « Saint-Louis" in err
     assert (
-        "en (-21.285850, 55.411240) ; ce point est à plus de 100 km de la région Grand Est (tolérance : 2 km)."
-        in err
+        "en (-21.285850, 55.411240) ; ce point est à plus de 100 km du département Haut-Rhin (68) "
+        "(tolérance : 2 km)." in err
     )
     assert "1 résolue(s), 0 depuis le cache, 1 en échec, sur 2." in err
     assert (tmp_path / "out.csv").read_bytes() == b"previous\n"
