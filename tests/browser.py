@@ -1,8 +1,9 @@
-"""The programs the end-to-end tests drive: a headless Chromium, and nginx for the proxy tests.
+"""The programs the tests drive: a headless Chromium, nginx for the proxy tests, and LibreOffice's
+headless Calc, which opens the spreadsheet download as a person's LibreOffice would.
 
-`python -m tests.browser` makes sure they are installed: Debian's chromium and nginx through
-apt-get where we run as root (Playwright's own Chromium download elsewhere); otherwise it stops
-with what to install.
+`python -m tests.browser` makes sure they are installed: Debian's chromium, nginx and
+libreoffice-calc-nogui through apt-get where we run as root (Playwright's own Chromium download
+elsewhere); otherwise it stops with what to install.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 NGINX = Path("/usr/sbin/nginx")
+SOFFICE = Path("/usr/bin/soffice")
 # Without the background-networking flags Chromium tries to reach Google at start-up, which
 # this offline machine refuses; the tests must see no request leave 127.0.0.1.
 CHROMIUM_ARGS: tuple[str, ...] = (
@@ -68,6 +70,17 @@ def ensure_nginx() -> int:
     return 1
 
 
+def ensure_soffice() -> int:
+    if SOFFICE.exists() or shutil.which("soffice"):
+        return 0
+    print(
+        "LibreOffice est nécessaire au test du tableur (tests/core/test_exports.py) : "
+        "« sudo apt-get install libreoffice-calc-nogui » (Debian, Ubuntu), puis relancez « make test ».",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def ensure_browser() -> int:
     if DEBIAN_CHROMIUM.exists():
         return 0
@@ -86,10 +99,9 @@ def ensure_browser() -> int:
 
 
 def ensure_tools() -> int:
-    _apt_install(
-        [name for name, path in (("chromium", DEBIAN_CHROMIUM), ("nginx", NGINX)) if not path.exists()]
-    )
-    return ensure_browser() or ensure_nginx()
+    needed = (("chromium", DEBIAN_CHROMIUM), ("nginx", NGINX), ("libreoffice-calc-nogui", SOFFICE))
+    _apt_install([name for name, path in needed if not path.exists()])
+    return ensure_browser() or ensure_nginx() or ensure_soffice()
 
 
 if __name__ == "__main__":

@@ -60,7 +60,6 @@ def test_spreadsheet_text_that_looks_like_a_formula_stays_text(laureates: pd.Dat
     assert [cell.quotePrefix for cell in notes] == [True] * 5 + [False]
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice absent (apt-get install libreoffice-calc-nogui)")
 def test_libreoffice_opens_the_spreadsheet_with_text_numbers_and_no_formula(
     laureates: pd.DataFrame, tmp_path: Path
 ) -> None:
@@ -69,7 +68,7 @@ def test_libreoffice_opens_the_spreadsheet_with_text_numbers_and_no_formula(
     book.write_bytes(to_spreadsheet_bytes(rows))
     # CSV out: comma, double quotes, UTF-8, every text cell quoted, formulas written as formulas.
     options = "44,34,76,1,,0,true,true,false,true"
-    assert SOFFICE is not None
+    assert SOFFICE is not None, "LibreOffice manque : « python -m tests.browser » l'installe (apt-get)."
     done = subprocess.run(
         [
             SOFFICE,
