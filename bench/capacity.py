@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import ipaddress
 import json
 import os
@@ -29,7 +30,8 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,7 +61,8 @@ from territoires.filters import (
     region_option,
     select,
 )
-from tests.e2e.harness import start_streamlit, stop_streamlit
+from tests.e2e.harness import ServerError, StreamlitServer, start_streamlit, stop_streamlit
+from tests.e2e.proxy import BASE_PATH, Proxy, nginx_proxy
 
 STAGES = (10, 25, 50, 100, 200, 400, 800, 1600)
 MAX_VIEWERS = 3200  # the bound of --max-viewers itself
@@ -71,6 +74,7 @@ STAGE_S = (5.0, 600.0)  # bounds of --duration
 OPENINGS = ("", "region=bretagne", "zone=outre-mer")  # the URL each viewer opens, in turn
 SEARCHES = ("", "sa", "mont", "co", "ville", "zzz")  # typed in the search box ("zzz": nothing)
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+REPLICAS = (1, 2, 3, 4)
 KEYS = ("regions", "zone", "q")  # the filter widgets' keys in carte/page.py
 FIGURES = re.compile(r"<dd>(\d+) / (\d+)</dd>")  # in the counts element: « <dd>4 / 55</dd> »
 
@@ -208,14 +212,33 @@ def _initial_state(element: Element) -> tuple[str, WidgetState] | None:
     return key, state
 
 
+def client_address(number: int) -> str:
+    """A loopback address of its own for each viewer (127.0.0.2, .3…): nginx's stickiness tells clients
+    apart by address."""
+    return str(LOOPBACK[number + 2])
+
+
+def _get(url: str, source: str) -> int:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=RUN_TIMEOUT_S, source_address=(source, 0))
+    try:
+        connection.request("GET", parts.path or "/")
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
 class Viewer:
-    """One browser tab, as its websocket shows it to the server."""
+    """One browser tab, as its requests and its websocket show it to the server."""
 
     def __init__(self, number: int, url: str, truth: Truth, seed: int) -> None:
         self.number = number
         self.url = url
         self.truth = truth
         self.random = random.Random(seed * 100_003 + number)
+        self.address = client_address(number)
         self.query_string = OPENINGS[number % len(OPENINGS)]
         self.view = truth.opening_view(self.query_string)
         self.page_hash = ""
@@ -320,18 +343,27 @@ class Viewer:
             self.view = replace(self.view, query=query)
         self.widgets[key] = state
 
+    async def _open_page(self) -> None:
+        """What the browser asks for before its websocket, scripts and styles aside (they are cached)."""
+        for path in (f"/?{self.query_string}", "/_stcore/health", "/_stcore/host-config"):
+            status = await asyncio.to_thread(_get, self.url + path, self.address)
+            if status != 200:
+                raise ViewerError(f"GET {path} : HTTP {status}")
+
     async def visit(self, stage: Stage, until: float) -> None:
         """Opens the page, makes one change, then more until `until` (time.monotonic()); errors go to
         `stage`."""
         address = "ws" + self.url.removeprefix("http") + "/_stcore/stream"
         parts = urlsplit(self.url)
         try:
+            await self._open_page()
             async with connect(
                 address,
                 subprotocols=[Subprotocol("streamlit")],  # what Streamlit's frontend asks for
                 origin=Origin(f"{parts.scheme}://{parts.netloc}"),  # the page's own, as a browser sends it
                 max_size=None,
                 open_timeout=RUN_TIMEOUT_S,
+                local_addr=(self.address, 0),
             ) as socket_:
                 elapsed, run = await self._run(socket_)
                 self._check(run, stage)
@@ -357,24 +389,31 @@ class Viewer:
 
 
 @dataclass
-class Process:
-    """The server's process, read from /proc: CPU time and resident memory."""
+class Processes:
+    """The server's processes (one per replica), read from /proc: CPU time and resident memory, summed."""
 
-    pid: int
+    pids: tuple[int, ...]
 
     def cpu_s(self) -> float:
         # /proc/<pid>/stat: the fields after the command's closing parenthesis; utime and stime are 14 and 15.
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = 0
+        for pid in self.pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def rss_kb(self) -> int:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError(f"No VmRSS for process {self.pid}")
+        return sum(_rss_kb(pid) for pid in self.pids)
 
 
-async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: int, server: Process | None, idle_kb: int | None) -> Stage:  # fmt: skip
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"No VmRSS for process {pid}")
+
+
+async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: int, server: Processes | None, idle_kb: int | None) -> Stage:  # fmt: skip
     stage = Stage(viewers, duration_s, rss_idle_kb=idle_kb)
     start = time.monotonic()
     until = start + duration_s
@@ -399,7 +438,7 @@ async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: 
     return stage
 
 
-def run_stage(url: str, viewers: int, duration_s: float, *, seed: int = 19, truth: Truth | None = None, server: Process | None = None, idle_kb: int | None = None) -> Stage:  # fmt: skip
+def run_stage(url: str, viewers: int, duration_s: float, *, seed: int = 19, truth: Truth | None = None, server: Processes | None = None, idle_kb: int | None = None) -> Stage:  # fmt: skip
     """`viewers` viewers on the server at `url` (loopback only) for about `duration_s` seconds; the
     server's CPU and memory are read if its process is given, memory per session against `idle_kb`."""
     url = loopback_url(url)
@@ -446,17 +485,47 @@ def table(results: Sequence[Stage]) -> str:
     return "\n".join(rows)
 
 
+@dataclass
+class Deployment:
+    url: str  # where the viewers go: the server, or nginx in front of the replicas
+    backends: list[str]  # each process's own URL, to warm it up
+    processes: Processes | None  # None for a server given by --url without --pid
+    proxy: Proxy | None = None
+
+
 @contextmanager
-def target(url: str | None, pid: int | None) -> Iterator[tuple[str, Process | None]]:
-    """The server given, or the dashboard started on a free loopback port and stopped afterwards."""
+def deployment(replicas: int, url: str | None = None, pid: int | None = None) -> Iterator[Deployment]:
+    """The server given; or the dashboard started on a free loopback port; or `replicas` of it behind
+    nginx configured by deploy/nginx-carte.conf, under its base path. Stopped by PID afterwards."""
     if url:
-        yield loopback_url(url), Process(pid) if pid else None
+        yield Deployment(loopback_url(url), [loopback_url(url)], Processes((pid,)) if pid else None)
         return
-    server = start_streamlit(env=ENV, timeout_s=90)
-    try:
-        yield server.url, Process(server.process.pid)
-    finally:
-        stop_streamlit(server)
+    base_path = BASE_PATH if replicas > 1 else ""
+    with ThreadPoolExecutor(replicas) as pool:  # their start-ups overlap
+        futures = [
+            pool.submit(start_streamlit, env=ENV, timeout_s=120, base_path=base_path) for _ in range(replicas)
+        ]
+    with ExitStack() as stack:
+        servers: list[StreamlitServer] = []
+        failed: list[ServerError] = []
+        for future in futures:
+            try:
+                servers.append(future.result())
+            except ServerError as err:
+                failed.append(err)
+            else:
+                stack.callback(stop_streamlit, servers[-1])
+        if failed:
+            raise CapacityError(
+                f"{len(failed)} des {replicas} serveurs Streamlit n'ont pas démarré : {failed[0]}"
+            )
+        processes = Processes(tuple(server.process.pid for server in servers))
+        backends = [server.url for server in servers]
+        if replicas == 1:
+            yield Deployment(servers[0].url, backends, processes)
+            return
+        proxy = stack.enter_context(nginx_proxy(*(server.port for server in servers)))
+        yield Deployment(f"{proxy.url}/{BASE_PATH}", backends, processes, proxy)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -465,6 +534,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--url", help="a running server, on 127.0.0.0/8 (default: the dashboard started here)"
     )
     parser.add_argument("--pid", type=int, help="the process of --url's server, for its CPU and memory")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        choices=REPLICAS,
+        help="Streamlit processes started, behind nginx (deploy/nginx-carte.conf) from 2 on (default 1)",
+    )
     parser.add_argument("--max-viewers", type=int, default=200, help="the largest stage (default 200)")
     parser.add_argument(
         "--viewers", type=int, nargs="+", help=f"the stages (default {', '.join(map(str, STAGES))})"
@@ -473,6 +549,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=19, help="draws the viewers' changes and pauses")
     parser.add_argument("--output", type=Path, help="a JSON file for the figures and errors")
     args = parser.parse_args(argv)
+    if args.url and args.replicas > 1:
+        parser.error("--replicas démarre ses propres serveurs : sans --url.")
     if not 1 <= args.max_viewers <= MAX_VIEWERS:
         parser.error(f"--max-viewers {args.max_viewers} : entre 1 et {MAX_VIEWERS}.")
     if not STAGE_S[0] <= args.duration <= STAGE_S[1]:
@@ -487,15 +565,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     truth = Truth.read()
     results: list[Stage] = []
     try:
-        with target(args.url, args.pid) as (url, server):
-            warm_up(url, truth)
+        with deployment(args.replicas, args.url, args.pid) as deployed:
+            for backend in deployed.backends:
+                warm_up(backend, truth)
+            server = deployed.processes
             idle = server.rss_kb() if server else None
             for viewers in stages(args.max_viewers, args.viewers):
                 stage = run_stage(
-                    url, viewers, args.duration, seed=args.seed, truth=truth, server=server, idle_kb=idle
+                    deployed.url,
+                    viewers,
+                    args.duration,
+                    seed=args.seed,
+                    truth=truth,
+                    server=server,
+                    idle_kb=idle,
                 )
                 results.append(stage)
-                print(line(stage), flush=True)
+                print(line(stage, args.replicas), flush=True)
                 p95 = stage.percentile(95)
                 if stage.errors or (p95 is not None and p95 > P95_LIMIT_MS):
                     break

@@ -10,13 +10,14 @@ import json
 import re
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from bench.capacity import CapacityError, Truth, loopback_url, run_stage
+from bench.capacity import CapacityError, Truth, client_address, deployment, loopback_url, run_stage
 from bench.servers import ENV
-from tests.e2e.harness import PROJECT_DIR, streamlit_server
+from tests.e2e.harness import PROJECT_DIR, streamlit_server, wait_until
 
 # One worker with the other benchmarks: they would share each other's cores.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bench")]
@@ -60,6 +61,38 @@ def test_a_page_with_wrong_counts_is_an_error() -> None:
     assert len(stage.errors) == 1
     assert "décomptes faux" in stage.errors[0], stage.errors
     assert "(55, 55)" in stage.errors[0], stage.errors  # what the page showed
+
+
+@pytest.mark.timeout(300)
+def test_behind_nginx_each_viewer_stays_on_one_replica() -> None:
+    viewers = 8
+    with deployment(2) as deployed:
+        assert deployed.proxy is not None
+        proxy = deployed.proxy
+        stage = run_stage(deployed.url, viewers, 0.0)
+        # nginx logs a websocket once it is closed.
+        wait_until(
+            lambda: sum("/_stcore/stream" in request for _, _, request in proxy.upstreams()) >= viewers,
+            what="every websocket in nginx's log",
+        )
+        logged = proxy.upstreams()
+    assert stage.errors == []
+    assert stage.opened == stage.held == viewers
+    clients = {client_address(number) for number in range(viewers)}
+    backends: dict[str, set[str]] = defaultdict(set)
+    requests: dict[str, list[str]] = defaultdict(list)
+    for client, backend, request in logged:
+        if client in clients:
+            backends[client].add(backend)
+            requests[client].append(request.split()[1].split("?")[0])
+    assert backends.keys() == clients
+    # The page, the health check, the host config and the websocket: all to one process.
+    for client, used in backends.items():
+        assert len(used) == 1, (client, used, requests[client])
+        assert sorted(requests[client]) == sorted(
+            ["/carte/", "/carte/_stcore/health", "/carte/_stcore/host-config", "/carte/_stcore/stream"]
+        ), requests[client]
+    assert len(set().union(*backends.values())) == 2  # and the viewers spread over both
 
 
 def test_only_loopback_addresses_are_targets() -> None:
