@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -117,11 +117,7 @@ class Truth:
         return cls(laureates, {region_option(code, numbers): code for code in with_laureates}, with_laureates)
 
     def opening_view(self, query_string: str) -> View:
-        params: dict[str, list[str]] = {}
-        for pair in filter(None, query_string.split("&")):
-            key, _, value = pair.partition("=")
-            params.setdefault(key, []).append(value)
-        return parse_query_params(params, self.with_laureates, ()).view
+        return parse_query_params(parse_qs(query_string), self.with_laureates, ()).view
 
     def counts_shown(self, view: View) -> list[tuple[int, int]]:
         """The counts element's figures, shown / total: laureates, metropolitan, overseas, regions."""
@@ -137,7 +133,7 @@ class Truth:
 @dataclass
 class Stage:
     viewers: int
-    duration_s: float
+    duration_s: float  # asked for, then as it lasted (the last changes end after it)
     opened: int = 0  # sessions whose first run ended with the right counts
     held: int = 0  # sessions still open, without error, at the stage's end
     load_ms: list[float] = field(default_factory=list)  # first rerun request to the end of its run
@@ -267,6 +263,8 @@ class Viewer:
             run.problems.append(f"exception dans la page : {element.exception.message}")
         elif found := _initial_state(element):
             key, state = found
+            if kind == "multiselect" and set(element.multiselect.options) != self.truth.options.keys():
+                run.problems.append(f"la liste Régions propose {list(element.multiselect.options)}")
             if kind == "button_group":
                 labels = {option.content for option in element.button_group.options}
                 self.zones = {zone.label: zone.value for zone in Zone if zone.label in labels}
@@ -386,6 +384,8 @@ class Viewer:
             stage.errors.append(f"spectateur {self.number} : run non terminé après {RUN_TIMEOUT_S:.0f} s")
         except (ConnectionClosed, InvalidHandshake, OSError) as err:
             stage.errors.append(f"spectateur {self.number} : connexion perdue ({type(err).__name__} : {err})")
+        except Exception as err:  # any other failure is one viewer's error, not the end of the load
+            stage.errors.append(f"spectateur {self.number} : exception {type(err).__name__} : {err}")
 
 
 @dataclass
