@@ -441,8 +441,12 @@ async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: 
 def run_stage(url: str, viewers: int, duration_s: float, *, seed: int = 19, truth: Truth | None = None, server: Processes | None = None, idle_kb: int | None = None) -> Stage:  # fmt: skip
     """`viewers` viewers on the server at `url` (loopback only) for about `duration_s` seconds; the
     server's CPU and memory are read if its process is given, memory per session against `idle_kb`."""
-    url = loopback_url(url)
-    return asyncio.run(_stage(url, truth or Truth.read(), viewers, duration_s, seed, server, idle_kb))
+    url, truth = loopback_url(url), truth or Truth.read()
+    # In a thread of its own: the caller's thread may run an event loop already (Playwright's sync API does).
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(
+            asyncio.run, _stage(url, truth, viewers, duration_s, seed, server, idle_kb)
+        ).result()
 
 
 def warm_up(url: str, truth: Truth) -> None:
