@@ -4,8 +4,8 @@ Each viewer is a websocket client on /_stcore/stream speaking Streamlit's own pr
 ForwardMsg protobufs of the streamlit package) as the browser does: a first rerun request with the URL's
 query string (some viewers open ?region=bretagne or ?zone=outre-mer), then, once that run has ended,
 filter changes at a human pace, each one the widget states the browser sends for the Régions list, the
-Territoire control or the search box, with the widget ids and options of the run's own deltas. It
-reports the hashes of the messages it was sent, as the browser's cache does, so that the server sends
+Territoire control or the search box, with the widget ids and options of the run's own deltas, and the
+URL as the last run wrote it (the page reads it again when it differs: Back and Forward). It reports the hashes of the messages it was sent, as the browser's cache does, so that the server sends
 references for them. Every run's counts element (carte/page.py counts_html) is compared with the counts
 territoires.filters gives on the committed data for the view asked: a wrong or empty page is an error.
 
@@ -235,7 +235,7 @@ class Viewer:
         self.truth = truth
         self.random = random.Random(seed * 100_003 + number)
         self.address = client_address(number)
-        self.query_string = OPENINGS[number % len(OPENINGS)]
+        self.query_string = OPENINGS[number % len(OPENINGS)]  # then as each run writes it
         self.view = truth.opening_view(self.query_string)
         self.page_hash = ""
         self.cached: set[str] = set()  # hashes of the cacheable messages received, as the browser keeps them
@@ -287,6 +287,8 @@ class Viewer:
                 if kind == "new_session":  # sent as each run begins
                     run = Run()
                     self.page_hash = msg.new_session.page_script_hash
+                elif kind == "page_info_changed":  # the run wrote the URL: the browser's address bar follows
+                    self.query_string = msg.page_info_changed.query_string
                 elif kind == "ref_hash" and msg.ref_hash not in self.cached:
                     raise ViewerError(f"référence à un message jamais reçu ({msg.ref_hash})")
                 elif run is not None and kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
