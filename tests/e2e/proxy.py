@@ -20,6 +20,7 @@ DEPLOY_CONF = PROJECT_DIR / "deploy" / "nginx-carte.conf"
 # The only two lines the tests change in the deploy file: where the backend is, where nginx listens.
 BACKEND_LINE = "server 127.0.0.1:8501;"
 LISTEN_LINE = "listen 8080;"
+BASE_PATH = "carte"  # where the deploy file serves the app
 
 
 @dataclass
@@ -35,14 +36,21 @@ class Proxy:
     def error_log(self) -> str:
         return (self.folder / "error.log").read_text(errors="replace")
 
+    def upstreams(self) -> list[tuple[str, str, str]]:
+        """Each request logged so far (a websocket once closed): client address, backend, request line."""
+        lines = (self.folder / "access.log").read_text(errors="replace").splitlines()
+        return [
+            (client, backend, request) for client, backend, request in (line.split(" ", 2) for line in lines)
+        ]
 
-def proxy_config(backend_port: int, listen_port: int) -> str:
+
+def proxy_config(backend_ports: tuple[int, ...], listen_port: int) -> str:
+    """The deploy file, with one `server` line per backend (replicas) and nginx's own port."""
     text = DEPLOY_CONF.read_text(encoding="utf-8")
     assert text.count(BACKEND_LINE) == 1, f"deploy file: one « {BACKEND_LINE} »"
     assert text.count(LISTEN_LINE) == 1, f"deploy file: one « {LISTEN_LINE} »"
-    return text.replace(BACKEND_LINE, f"server 127.0.0.1:{backend_port};").replace(
-        LISTEN_LINE, f"listen 127.0.0.1:{listen_port};"
-    )
+    servers = "\n    ".join(f"server 127.0.0.1:{port};" for port in backend_ports)
+    return text.replace(BACKEND_LINE, servers).replace(LISTEN_LINE, f"listen 127.0.0.1:{listen_port};")
 
 
 def _main_config(folder: Path, site: Path) -> str:
@@ -54,7 +62,8 @@ def _main_config(folder: Path, site: Path) -> str:
     return (
         f"{user} worker_processes 1; pid {folder / 'nginx.pid'};\n"
         "events { worker_connections 1024; }\n"
-        f"http {{ access_log {folder / 'access.log'}; {temp}\n"
+        "http { log_format upstreams '$remote_addr $upstream_addr $request';\n"
+        f"  access_log {folder / 'access.log'} upstreams; {temp}\n"
         "  types { text/html html; application/javascript js; text/css css; image/png png; }\n"
         f"  include {site};\n}}\n"
     )
@@ -69,13 +78,13 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def nginx_proxy(backend_port: int, timeout_s: float = 30.0) -> Iterator[Proxy]:
-    """nginx on a free loopback port in front of the backend, stopped by its PID afterwards."""
+def nginx_proxy(*backend_ports: int, timeout_s: float = 30.0) -> Iterator[Proxy]:
+    """nginx on a free loopback port in front of the backends, stopped by its PID afterwards."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     folder = Path(tempfile.mkdtemp(prefix="carte-nginx-"))
     port = free_port()
     site = folder / "carte.conf"
-    site.write_text(proxy_config(backend_port, port), encoding="utf-8")
+    site.write_text(proxy_config(backend_ports, port), encoding="utf-8")
     (folder / "nginx.conf").write_text(_main_config(folder, site), encoding="utf-8")
     process = subprocess.Popen(
         [

@@ -29,7 +29,7 @@ from tests.e2e.harness import (
     wait_for_query,
     wait_until,
 )
-from tests.e2e.proxy import Proxy, nginx_proxy
+from tests.e2e.proxy import BASE_PATH, Proxy, nginx_proxy
 from tests.e2e.test_dashboard_browser import (
     BRETAGNE,
     CORSE,
@@ -40,7 +40,6 @@ from tests.e2e.test_dashboard_browser import (
 
 pytestmark = pytest.mark.e2e
 
-BASE_PATH = "carte"  # as deploy/nginx-carte.conf serves it
 ENV = {"CARTE_LAUREATES_CSV": str(DATASET)}
 
 
