@@ -59,23 +59,13 @@ def _apt_install(packages: list[str]) -> bool:
     )
 
 
-def ensure_nginx() -> int:
-    if NGINX.exists() or shutil.which("nginx"):
+def ensure_program(path: Path, package: str, needed_by: str) -> int:
+    """0 when the Debian `package`'s program `path` is there; else says what to install, and 1."""
+    if path.exists() or shutil.which(path.name):
         return 0
     print(
-        "nginx est nécessaire aux tests du mandataire (tests/e2e/test_hosting.py) : "
-        "« sudo apt-get install nginx » (Debian, Ubuntu), puis relancez « make test ».",
-        file=sys.stderr,
-    )
-    return 1
-
-
-def ensure_soffice() -> int:
-    if SOFFICE.exists() or shutil.which("soffice"):
-        return 0
-    print(
-        "LibreOffice est nécessaire au test du tableur (tests/core/test_exports.py) : "
-        "« sudo apt-get install libreoffice-calc-nogui » (Debian, Ubuntu), puis relancez « make test ».",
+        f"{package} est nécessaire à {needed_by} : « sudo apt-get install {package} » (Debian, Ubuntu), "
+        "puis relancez « make test ».",
         file=sys.stderr,
     )
     return 1
@@ -101,7 +91,11 @@ def ensure_browser() -> int:
 def ensure_tools() -> int:
     needed = (("chromium", DEBIAN_CHROMIUM), ("nginx", NGINX), ("libreoffice-calc-nogui", SOFFICE))
     _apt_install([name for name, path in needed if not path.exists()])
-    return ensure_browser() or ensure_nginx() or ensure_soffice()
+    return (
+        ensure_browser()
+        or ensure_program(NGINX, "nginx", "tests/e2e/test_hosting.py (le mandataire)")
+        or ensure_program(SOFFICE, "libreoffice-calc-nogui", "tests/core/test_exports.py (le tableur)")
+    )
 
 
 if __name__ == "__main__":
