@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import signal
 import subprocess
@@ -197,7 +198,13 @@ def signalled_mid_run(service: FakeService, args: list[str], sig: signal.Signals
 
     service.on_request = signal_during_the_third_request
     process = subprocess.Popen(
-        [sys.executable, "-m", "geocode", *args], cwd=PROJECT_DIR, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "geocode", *args],
+        cwd=PROJECT_DIR,
+        stderr=subprocess.PIPE,
+        text=True,
+        # As from a terminal: a shell's background job inherits SIGINT ignored, and Python then never
+        # raises KeyboardInterrupt (a CI launched with `&` failed so).
+        preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL),
     )
     started.append(process)
     try:
