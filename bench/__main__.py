@@ -98,6 +98,7 @@ def summarise(name: str, measured: list[Session], scenarios: list[Session], runs
     per_gesture = [s.runs_gestures / s.gestures for s in every if s.runs_gestures is not None and s.gestures]
     return {
         "cold_load_ms": report.stats([s.cold_load_ms for s in every if s.cold_load_ms is not None]),
+        "first_marker_ms": report.stats([s.first_marker_ms for s in every if s.first_marker_ms is not None]),
         "filter_latency_ms": report.stats([v for s in every for v in s.filter_ms]),
         "map_click_ms": report.stats([s.map_click_ms for s in every if s.map_click_ms is not None]) if name == "dashboard" else None,
         "reruns_per_load": report.stats([s.runs_load for s in every if s.runs_load is not None]),

@@ -13,6 +13,12 @@ Stages of rising viewer counts (10, 25, 50, 100, 200…) run until the p95 of th
 (from the rerun request sent to the end of its run received) passes 1 s, an error appears, or
 --max-viewers is reached. Everything is bounded (viewers, duration of a stage, time to wait for a run)
 and only loopback addresses (127.0.0.0/8) are accepted as targets.
+
+--quick is the guard against rot that the tests run: a few viewers for a few seconds on one replica, then
+on two behind nginx. --kill-replica-after S kills (SIGKILL) one of the replicas S seconds into the load:
+its viewers' pages reconnect through nginx as the browser's do, to a process that knows nothing of them;
+each reconnected page must show the counts of its URL's view (the app reads the URL again in a new
+session, the widgets' state is lost).
 """
 
 from __future__ import annotations
@@ -25,14 +31,16 @@ import json
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -75,6 +83,10 @@ OPENINGS = ("", "region=bretagne", "zone=outre-mer")  # the URL each viewer open
 SEARCHES = ("", "sa", "mont", "co", "ville", "zzz")  # typed in the search box ("zzz": nothing)
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 REPLICAS = (1, 2, 3, 4)
+QUICK_VIEWERS, QUICK_DURATION_S, QUICK_REPLICAS = 4, STAGE_S[0], (1, 2)
+# Asked for by the page before its websocket, and again to reconnect.
+PINGS = ("/_stcore/health", "/_stcore/host-config")
+PING_RETRY_S = 0.5
 KEYS = ("regions", "zone", "q")  # the filter widgets' keys in carte/page.py
 FIGURES = re.compile(r"<dd>(\d+) / (\d+)</dd>")  # in the counts element: « <dd>4 / 55</dd> »
 
@@ -143,6 +155,13 @@ class Stage:
     cpu_percent: float | None = None  # of one core, over the stage
     rss_idle_kb: int | None = None  # before the first stage, with no session
     rss_peak_kb: int | None = None
+    replicas: int = 1
+    per_replica: dict[str, int] | None = None  # behind nginx: the viewers whose page each replica served
+    killed: str | None = None  # the replica killed during the stage, as nginx names it
+    killed_at: float | None = None  # when (time.monotonic()): connections lost from then on reconnect
+    reconnections: int = 0
+    reconnected_right: int = 0  # reconnected pages whose first run showed the counts of their URL's view
+    reconnect_ms: list[float] = field(default_factory=list)  # connection lost to the new websocket open
 
     @property
     def changes_per_s(self) -> float:
@@ -163,7 +182,7 @@ class Stage:
 
     def summary(self) -> dict[str, object]:
         figures = asdict(self)
-        del figures["load_ms"], figures["change_ms"]
+        del figures["load_ms"], figures["change_ms"], figures["reconnect_ms"], figures["killed_at"]
         return {
             **figures,
             "changes": len(self.change_ms),
@@ -172,6 +191,7 @@ class Stage:
             "change_p95_ms": self.percentile(95),
             "load_p50_ms": statistics.median(self.load_ms) if self.load_ms else None,
             "rss_per_session_kb": self.rss_per_session_kb,
+            "reconnect_p50_ms": statistics.median(self.reconnect_ms) if self.reconnect_ms else None,
         }
 
 
@@ -183,6 +203,7 @@ class ViewerError(Exception):
 class Run:
     counts: list[str] = field(default_factory=list)  # the counts elements the run sent, as HTML
     problems: list[str] = field(default_factory=list)
+    reconnected: bool = False  # the first run of a session the page reconnected to
 
 
 def _initial_state(element: Element) -> tuple[str, WidgetState] | None:
@@ -238,6 +259,9 @@ class Viewer:
         self.query_string = OPENINGS[number % len(OPENINGS)]  # then as each run writes it
         self.view = truth.opening_view(self.query_string)
         self.page_hash = ""
+        self.session_id = ""  # the server's, asked for again on reconnecting, as the browser does
+        self.socket: ClientConnection | None = None
+        self.fresh = False  # reconnected to a process that knows nothing of the page: its next run is new
         self.cached: set[str] = set()  # hashes of the cacheable messages received, as the browser keeps them
         self.widgets: dict[str, WidgetState] = {}  # by key: what the browser sends for each filter
         self.zones: dict[str, str] = {}  # the Territoire control's labels → Zone values
@@ -270,14 +294,20 @@ class Viewer:
                 self.zones = {zone.label: zone.value for zone in Zone if zone.label in labels}
             self.widgets.setdefault(key, state)  # once drawn, the browser's value is its own
 
-    async def _run(self, socket_: ClientConnection) -> tuple[float, Run]:
+    async def _run(self) -> tuple[float, Run]:
         """Sends a rerun request; returns the time to the end of the run begun after it, and that run."""
-        await socket_.send(self._rerun())
+        assert self.socket is not None
+        request = self._rerun()  # with the widgets' states the page holds, even in a new session
+        reconnected, self.fresh = self.fresh, False
+        if reconnected:  # the new session reads the URL again and draws the widgets anew
+            self.view = self.truth.opening_view(self.query_string)
+            self.widgets.clear()
+        await self.socket.send(request)
         sent = time.monotonic()
         run: Run | None = None
         async with asyncio.timeout(RUN_TIMEOUT_S):
             while True:
-                frame = await socket_.recv()
+                frame = await self.socket.recv()
                 if isinstance(frame, str):
                     raise ViewerError(f"trame texte inattendue : {frame[:80]!r}")
                 msg = ForwardMsg.FromString(frame)
@@ -285,8 +315,9 @@ class Viewer:
                     self.cached.add(msg.hash)
                 kind = msg.WhichOneof("type")
                 if kind == "new_session":  # sent as each run begins
-                    run = Run()
+                    run = Run(reconnected=reconnected)
                     self.page_hash = msg.new_session.page_script_hash
+                    self.session_id = msg.new_session.initialize.session_id or self.session_id
                 elif kind == "page_info_changed":  # the run wrote the URL: the browser's address bar follows
                     self.query_string = msg.page_info_changed.query_string
                 elif kind == "ref_hash" and msg.ref_hash not in self.cached:
@@ -305,14 +336,23 @@ class Viewer:
     def _check(self, run: Run, stage: Stage) -> None:
         wanted = self.truth.counts_shown(self.view)
         stage.checked += 1
+        after = "page reconnectée : " if run.reconnected else ""
         if run.problems:
-            raise ViewerError("; ".join(run.problems))
+            raise ViewerError(after + "; ".join(run.problems))
         shown = [[(int(a), int(b)) for a, b in FIGURES.findall(element)] for element in run.counts]
         if shown != [wanted]:
             raise ViewerError(
-                f"décomptes faux pour {self.view} : la page montre {shown or 'aucun élément de décompte'}, "
-                f"attendu {wanted} (affichés / total)"
+                f"{after}décomptes faux pour {self.view} : la page montre "
+                f"{shown or 'aucun élément de décompte'}, attendu {wanted} (affichés / total)"
             )
+        if run.reconnected:
+            stage.reconnected_right += 1
+
+    def _record(self, run: Run, stage: Stage, elapsed: float, times: list[float]) -> None:
+        """A run checked; its time kept unless a reconnection came in between."""
+        self._check(run, stage)
+        if not run.reconnected:
+            times.append(elapsed)
 
     def _change(self) -> None:
         """One filter change, as a click in the list or the control, or typing in the box, sends it."""
@@ -345,41 +385,93 @@ class Viewer:
 
     async def _open_page(self) -> None:
         """What the browser asks for before its websocket, scripts and styles aside (they are cached)."""
-        for path in (f"/?{self.query_string}", "/_stcore/health", "/_stcore/host-config"):
+        for path in (f"/?{self.query_string}", *PINGS):
             status = await asyncio.to_thread(_get, self.url + path, self.address)
             if status != 200:
                 raise ViewerError(f"GET {path} : HTTP {status}")
 
+    async def _connect(self) -> None:
+        parts = urlsplit(self.url)
+        # What Streamlit's frontend asks for; reconnecting, its session again (after an auth token, none here).
+        tokens = ("PLACEHOLDER_AUTH_TOKEN", self.session_id) if self.session_id else ()
+        self.socket = await connect(
+            "ws" + self.url.removeprefix("http") + "/_stcore/stream",
+            subprotocols=[Subprotocol(p) for p in ("streamlit", *tokens)],
+            origin=Origin(f"{parts.scheme}://{parts.netloc}"),  # the page's own, as a browser sends it
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            local_addr=(self.address, 0),
+        )
+
+    async def _answered(self) -> bool:
+        for path in PINGS:
+            try:
+                if await asyncio.to_thread(_get, self.url + path, self.address) != 200:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    async def _reconnect(self, stage: Stage) -> None:
+        """What the page does when its websocket closes: the health check and the host config asked for
+        until both answer, then a new websocket (bounded by RUN_TIMEOUT_S). A process that does not know
+        the session asked for opens a new one."""
+        lost = time.monotonic()
+        try:
+            async with asyncio.timeout(RUN_TIMEOUT_S):
+                while not await self._answered():
+                    await asyncio.sleep(PING_RETRY_S)
+                await self._connect()
+        except TimeoutError:
+            raise ViewerError(f"pas de reconnexion en {RUN_TIMEOUT_S:.0f} s") from None
+        stage.reconnections += 1
+        stage.reconnect_ms.append((time.monotonic() - lost) * 1000)
+        self.fresh = True
+
+    async def _served(self, stage: Stage) -> tuple[float, Run]:
+        """A run asked for and ended. A connection lost after a replica's kill is reconnected, and the
+        run asked for again at once, as the page does when it was running."""
+        try:
+            return await self._run()
+        except ConnectionClosed:
+            if stage.killed_at is None:
+                raise
+        await self._reconnect(stage)
+        return await self._run()
+
+    async def _pause(self, seconds: float, stage: Stage) -> None:
+        """The wait before the next change. A connection lost meanwhile after a replica's kill is
+        reconnected at once, without a run, as the idle page does; otherwise the next send fails."""
+        assert self.socket is not None
+        end = time.monotonic() + seconds
+        try:
+            async with asyncio.timeout(seconds):
+                await self.socket.wait_closed()
+        except TimeoutError:
+            return
+        if stage.killed_at is not None:
+            await self._reconnect(stage)
+        await asyncio.sleep(max(0.0, end - time.monotonic()))
+
     async def visit(self, stage: Stage, until: float) -> None:
         """Opens the page, makes one change, then more until `until` (time.monotonic()); errors go to
         `stage`."""
-        address = "ws" + self.url.removeprefix("http") + "/_stcore/stream"
-        parts = urlsplit(self.url)
         try:
             await self._open_page()
-            async with connect(
-                address,
-                subprotocols=[Subprotocol("streamlit")],  # what Streamlit's frontend asks for
-                origin=Origin(f"{parts.scheme}://{parts.netloc}"),  # the page's own, as a browser sends it
-                max_size=None,
-                open_timeout=RUN_TIMEOUT_S,
-                local_addr=(self.address, 0),
-            ) as socket_:
-                elapsed, run = await self._run(socket_)
-                self._check(run, stage)
-                stage.load_ms.append(elapsed)
-                stage.opened += 1
+            await self._connect()
+            elapsed, run = await self._served(stage)
+            self._record(run, stage, elapsed, stage.load_ms)
+            stage.opened += 1
+            pause = self.random.uniform(*PACE_S)
+            while True:  # one change at least, then until the stage's end
+                await self._pause(pause, stage)
+                self._change()
+                elapsed, run = await self._served(stage)
+                self._record(run, stage, elapsed, stage.change_ms)
                 pause = self.random.uniform(*PACE_S)
-                while True:  # one change at least, then until the stage's end
-                    await asyncio.sleep(pause)
-                    self._change()
-                    elapsed, run = await self._run(socket_)
-                    self._check(run, stage)
-                    stage.change_ms.append(elapsed)
-                    pause = self.random.uniform(*PACE_S)
-                    if pause >= until - time.monotonic():
-                        break
-                stage.held += 1
+                if pause >= until - time.monotonic():
+                    break
+            stage.held += 1
         except ViewerError as err:
             stage.errors.append(f"spectateur {self.number} : {err}")
         except TimeoutError:
@@ -388,6 +480,9 @@ class Viewer:
             stage.errors.append(f"spectateur {self.number} : connexion perdue ({type(err).__name__} : {err})")
         except Exception as err:  # any other failure is one viewer's error, not the end of the load
             stage.errors.append(f"spectateur {self.number} : exception {type(err).__name__} : {err}")
+        finally:
+            if self.socket is not None:
+                await self.socket.close()
 
 
 @dataclass
@@ -409,13 +504,22 @@ class Processes:
 
 
 def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    for line in status:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
+    if "State:\tZ (zombie)" in status:  # a replica killed, not yet reaped: it holds no memory
+        return 0
     raise RuntimeError(f"No VmRSS for process {pid}")
 
 
-async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: int, server: Processes | None, idle_kb: int | None) -> Stage:  # fmt: skip
+@dataclass(frozen=True)
+class Kill:
+    after_s: float  # into the stage
+    replica: Callable[[], str]  # kills one replica, returns its name
+
+
+async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: int, server: Processes | None, idle_kb: int | None, kill: Kill | None) -> Stage:  # fmt: skip
     stage = Stage(viewers, duration_s, rss_idle_kb=idle_kb)
     start = time.monotonic()
     until = start + duration_s
@@ -431,23 +535,34 @@ async def _stage(url: str, truth: Truth, viewers: int, duration_s: float, seed: 
             stage.rss_peak_kb = max(stage.rss_peak_kb or 0, server.rss_kb())
             await asyncio.sleep(0.5)
 
+    async def kill_replica(kill: Kill) -> None:
+        await asyncio.sleep(kill.after_s)
+        stage.killed_at = time.monotonic()  # first: the killed replica's connections close at once
+        stage.killed = kill.replica()
+
     sampler = asyncio.create_task(sample())
+    killer = asyncio.create_task(kill_replica(kill)) if kill else None
     await asyncio.gather(*(arrive(number) for number in range(viewers)))
     sampler.cancel()
+    if killer and kill:
+        killer.cancel()
+        if stage.killed is None:
+            stage.errors.append(f"la charge a fini avant {kill.after_s:g} s : aucune réplique arrêtée")
     stage.duration_s = time.monotonic() - start
     if server:
         stage.cpu_percent = 100 * (server.cpu_s() - cpu_before) / stage.duration_s
     return stage
 
 
-def run_stage(url: str, viewers: int, duration_s: float, *, seed: int = 19, truth: Truth | None = None, server: Processes | None = None, idle_kb: int | None = None) -> Stage:  # fmt: skip
+def run_stage(url: str, viewers: int, duration_s: float, *, seed: int = 19, truth: Truth | None = None, server: Processes | None = None, idle_kb: int | None = None, kill: Kill | None = None) -> Stage:  # fmt: skip
     """`viewers` viewers on the server at `url` (loopback only) for about `duration_s` seconds; the
-    server's CPU and memory are read if its process is given, memory per session against `idle_kb`."""
+    server's CPU and memory are read if its process is given, memory per session against `idle_kb`;
+    a replica killed as `kill` says."""
     url, truth = loopback_url(url), truth or Truth.read()
     # In a thread of its own: the caller's thread may run an event loop already (Playwright's sync API does).
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(
-            asyncio.run, _stage(url, truth, viewers, duration_s, seed, server, idle_kb)
+            asyncio.run, _stage(url, truth, viewers, duration_s, seed, server, idle_kb, kill)
         ).result()
 
 
@@ -463,11 +578,19 @@ def stages(max_viewers: int, only: Sequence[int] | None) -> list[int]:
     return [n for n in (only or STAGES) if n <= max_viewers]
 
 
-def line(stage: Stage, replicas: int = 1) -> str:
+def line(stage: Stage) -> str:
     p95 = stage.percentile(95)
     shown = "—" if p95 is None else f"{p95:.0f}"
     return (
-        f"capacity: {stage.viewers} viewers, p95 {shown} ms, {len(stage.errors)} errors, {replicas} replicas"
+        f"capacity: {stage.viewers} viewers, p95 {shown} ms, {len(stage.errors)} errors, "
+        f"{stage.replicas} replicas"
+    )
+
+
+def failover_line(stage: Stage) -> str:
+    return (
+        f"failover: replica {stage.killed} killed, {stage.reconnections} reconnections, "
+        f"{stage.reconnected_right} pages with their URL's counts"
     )
 
 
@@ -476,15 +599,15 @@ def table(results: Sequence[Stage]) -> str:
         return "—" if value is None else f"{value:.{digits}f}"
 
     rows = [
-        "| viewers | held | changes/s | p50 ms | p95 ms | first run p50 ms | errors | CPU % | RSS MB | RSS/session MB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| replicas | viewers | held | changes/s | p50 ms | p95 ms | first run p50 ms | errors | CPU % | RSS MB | RSS/session MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in results:
         peak = None if s.rss_peak_kb is None else s.rss_peak_kb / 1024
         per = None if s.rss_per_session_kb is None else s.rss_per_session_kb / 1024
         load = statistics.median(s.load_ms) if s.load_ms else None
         rows.append(
-            f"| {s.viewers} | {s.held} | {s.changes_per_s:.1f} | {number(s.percentile(50))} | "
+            f"| {s.replicas} | {s.viewers} | {s.held} | {s.changes_per_s:.1f} | {number(s.percentile(50))} | "
             f"{number(s.percentile(95))} | {number(load)} | {len(s.errors)} | {number(s.cpu_percent)} | "
             f"{number(peak)} | {number(per, 2)} |"
         )
@@ -497,6 +620,30 @@ class Deployment:
     backends: list[str]  # each process's own URL, to warm it up
     processes: Processes | None  # None for a server given by --url without --pid
     proxy: Proxy | None = None
+    servers: list[StreamlitServer] = field(default_factory=list)  # those started here
+
+    def alone(self) -> Deployment:
+        """The first replica, served directly, without nginx."""
+        server = self.servers[0]
+        return Deployment(server.url, [server.url], Processes((server.process.pid,)), None, [server])
+
+    def spread(self, logged: Sequence[tuple[str, str, str]], clients: set[str]) -> dict[str, int]:
+        """The clients whose page each replica served, from nginx's log, by nginx's name for it."""
+        found = {f"127.0.0.1:{server.port}": 0 for server in self.servers}
+        for client, backend, request in logged:
+            if client in clients and request.split()[1].split("?")[0] == f"/{BASE_PATH}/":
+                found[backend] = found.get(backend, 0) + 1
+        return found
+
+    def kill_busiest(self, logged_before: int, clients: set[str]) -> str:
+        """SIGKILL to the replica that served the most of `clients`' pages since line `logged_before`
+        of nginx's log; returns its name."""
+        assert self.proxy is not None
+        found = self.spread(self.proxy.upstreams()[logged_before:], clients)
+        name = max(found, key=lambda backend: found[backend])  # the first of the busiest
+        server = next(server for server in self.servers if f"127.0.0.1:{server.port}" == name)
+        os.kill(server.process.pid, signal.SIGKILL)  # reaped when the deployment stops
+        return name
 
 
 @contextmanager
@@ -528,10 +675,10 @@ def deployment(replicas: int, url: str | None = None, pid: int | None = None) ->
         processes = Processes(tuple(server.process.pid for server in servers))
         backends = [server.url for server in servers]
         if replicas == 1:
-            yield Deployment(servers[0].url, backends, processes)
+            yield Deployment(servers[0].url, backends, processes, None, servers)
             return
         proxy = stack.enter_context(nginx_proxy(*(server.port for server in servers)))
-        yield Deployment(f"{proxy.url}/{BASE_PATH}", backends, processes, proxy)
+        yield Deployment(f"{proxy.url}/{BASE_PATH}", backends, processes, proxy, servers)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -543,18 +690,40 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--replicas",
         type=int,
-        default=1,
         choices=REPLICAS,
         help="Streamlit processes started, behind nginx (deploy/nginx-carte.conf) from 2 on (default 1)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_VIEWERS} viewers for {QUICK_DURATION_S:g} s on one replica, then on "
+        f"{QUICK_REPLICAS[-1]} behind nginx: the tests' guard",
+    )
+    parser.add_argument(
+        "--kill-replica-after",
+        type=float,
+        metavar="S",
+        help="with --replicas 2 or more and one stage: the replica serving the most viewers killed "
+        "(SIGKILL) S seconds into the load",
     )
     parser.add_argument("--max-viewers", type=int, default=200, help="the largest stage (default 200)")
     parser.add_argument(
         "--viewers", type=int, nargs="+", help=f"the stages (default {', '.join(map(str, STAGES))})"
     )
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds per stage (default 60)")
+    parser.add_argument("--duration", type=float, help="seconds per stage (default 60)")
     parser.add_argument("--seed", type=int, default=19, help="draws the viewers' changes and pauses")
     parser.add_argument("--output", type=Path, help="a JSON file for the figures and errors")
     args = parser.parse_args(argv)
+    if args.quick:
+        if args.url or args.replicas or args.kill_replica_after is not None:
+            parser.error(
+                "--quick démarre une réplique puis deux : sans --url, --replicas ni --kill-replica-after."
+            )
+        args.viewers = args.viewers or [QUICK_VIEWERS]
+        args.duration = args.duration or QUICK_DURATION_S
+    args.replicas = args.replicas or 1
+    args.duration = args.duration or 60.0
+    args.configurations = QUICK_REPLICAS if args.quick else (args.replicas,)
     if args.url and args.replicas > 1:
         parser.error("--replicas démarre ses propres serveurs : sans --url.")
     if not 1 <= args.max_viewers <= MAX_VIEWERS:
@@ -563,7 +732,51 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--duration {args.duration:g} : entre {STAGE_S[0]:g} et {STAGE_S[1]:g} secondes.")
     if not stages(args.max_viewers, args.viewers) or any(n < 1 for n in args.viewers or ()):
         parser.error("--viewers : des nombres de spectateurs entre 1 et --max-viewers.")
+    if args.kill_replica_after is not None:
+        if args.replicas < 2 or len(stages(args.max_viewers, args.viewers)) != 1:
+            parser.error("--kill-replica-after : avec --replicas 2 ou plus et un seul nombre de --viewers.")
+        if not 0 < args.kill_replica_after < args.duration:
+            parser.error(
+                f"--kill-replica-after {args.kill_replica_after:g} : entre 0 et --duration secondes."
+            )
     return args
+
+
+def measure(deployed: Deployment, replicas: int, args: argparse.Namespace, truth: Truth) -> list[Stage]:
+    """The stages on one configuration, until one passes the p95 limit or has an error."""
+    results: list[Stage] = []
+    server = deployed.processes
+    idle = server.rss_kb() if server else None
+    for viewers in stages(args.max_viewers, args.viewers):
+        clients = {client_address(number) for number in range(viewers)}
+        logged_before = len(deployed.proxy.upstreams()) if deployed.proxy else 0
+        kill = None
+        if args.kill_replica_after is not None:
+            kill = Kill(args.kill_replica_after, partial(deployed.kill_busiest, logged_before, clients))
+        stage = run_stage(
+            deployed.url,
+            viewers,
+            args.duration,
+            seed=args.seed,
+            truth=truth,
+            server=server,
+            idle_kb=idle,
+            kill=kill,
+        )
+        stage.replicas = replicas
+        results.append(stage)
+        print(line(stage), flush=True)
+        if deployed.proxy:
+            stage.per_replica = deployed.spread(deployed.proxy.upstreams()[logged_before:], clients)
+            print(
+                f"spread: {', '.join(map(str, stage.per_replica.values()))} viewers per replica", flush=True
+            )
+        if stage.killed:
+            print(failover_line(stage), flush=True)
+        p95 = stage.percentile(95)
+        if stage.errors or (p95 is not None and p95 > P95_LIMIT_MS):
+            break
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -571,33 +784,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     truth = Truth.read()
     results: list[Stage] = []
     try:
-        with deployment(args.replicas, args.url, args.pid) as deployed:
+        # One start-up for every configuration: --quick's single replica is the first of the two.
+        with deployment(max(args.configurations), args.url, args.pid) as deployed:
             for backend in deployed.backends:
                 warm_up(backend, truth)
-            server = deployed.processes
-            idle = server.rss_kb() if server else None
-            for viewers in stages(args.max_viewers, args.viewers):
-                stage = run_stage(
-                    deployed.url,
-                    viewers,
-                    args.duration,
-                    seed=args.seed,
-                    truth=truth,
-                    server=server,
-                    idle_kb=idle,
-                )
-                results.append(stage)
-                print(line(stage, args.replicas), flush=True)
-                p95 = stage.percentile(95)
-                if stage.errors or (p95 is not None and p95 > P95_LIMIT_MS):
-                    break
+            for replicas in args.configurations:
+                alone = replicas == 1 and len(deployed.servers) > 1
+                results += measure(deployed.alone() if alone else deployed, replicas, args, truth)
     except CapacityError as err:
         print(err, file=sys.stderr)
         return 2
     print(table(results))
     for stage in results:
         for error in stage.errors[:10]:
-            print(f"{stage.viewers} spectateurs : {error}")
+            print(f"{stage.viewers} spectateurs, {stage.replicas} répliques : {error}")
     if args.output:
         figures = {
             "load_average": os.getloadavg(),

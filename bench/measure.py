@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from bench.probe import ARM_JS, DONE_JS, probe_script
+from bench.probe import ARM_JS, DONE_JS, FIRST_JS, probe_script
 from bench.scenario import CLICKED_REGION, CODES, PER_REGION, Change, Gesture, Want, rerun_requests, want
 from bench.servers import MAP_APPS, App
 from bench.traffic import PageRuns, Payload, Traffic
@@ -29,6 +29,7 @@ TIMEOUT_MS = 60_000
 @dataclass
 class Session:
     cold_load_ms: float | None = None
+    first_marker_ms: float | None = None  # at the cold load
     filter_ms: list[float] = field(default_factory=list)
     map_click_ms: float | None = None
     runs_load: int | None = None
@@ -140,6 +141,7 @@ def run_session(
 
         page.goto(app.url, wait_until="commit")
         result.cold_load_ms = measured(page)
+        result.first_marker_ms = page.evaluate(FIRST_JS)
         settle(page, app, asked=(asked, 0))
         result.runs_load = app.runs().started - runs_before
         result.payload_load = traffic.take()

@@ -257,6 +257,10 @@ def programme_html() -> str:
     )
 
 
+def show_programme() -> None:
+    st.html(programme_html())
+
+
 def show_nothing_found(view: View) -> None:
     """An empty view says why, with the way back: the search cleared, or the whole view."""
     if view.query:
@@ -281,6 +285,9 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
         width="stretch",
         column_config=TABLE_COLUMNS,
     )
+
+
+def show_downloads(dataset: Dataset, view: View) -> None:
     name = export_basename(view)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
     for column, (kind, (label, suffix, mime, _)) in zip(
@@ -431,7 +438,9 @@ def main() -> None:
         st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
     with panel_col:
         show_chart(selected)
-        st.html(programme_html())
+        show_programme()
     show_table(selected, dataset, view)
+    if not selected.empty:
+        show_downloads(dataset, view)
     show_about(dataset, known_waves)
     freeze_heap_once()

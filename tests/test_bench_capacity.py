@@ -1,5 +1,6 @@
-"""The load generator still works: `python -m bench.capacity` against a real server, small and bounded,
-every page's counts checked; and a page whose counts are wrong is an error, not a pass.
+"""The load generator still works: `python -m bench.capacity --quick` against a real server, then two
+behind a real nginx, small and bounded, every page's counts checked; a page whose counts are wrong is an
+error, not a pass; and when a replica is killed (SIGKILL) mid-load, its viewers reconnect to the other.
 
 Never asserts a duration: the figures depend on the machine; only their presence is checked.
 """
@@ -8,45 +9,69 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from bench.capacity import CapacityError, Truth, client_address, deployment, loopback_url, run_stage
+from bench.capacity import (
+    QUICK_VIEWERS,
+    CapacityError,
+    Kill,
+    Truth,
+    client_address,
+    deployment,
+    loopback_url,
+    parse_args,
+    run_stage,
+    warm_up,
+)
 from bench.servers import ENV
 from tests.e2e.harness import PROJECT_DIR, streamlit_server, wait_until
 
 # One worker with the other benchmarks: they would share each other's cores.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bench")]
 
-VIEWERS = 5
+SUMMARY = re.compile(r"^capacity: (\d+) viewers, p95 (\d+) ms, (\d+) errors, (\d+) replicas$", re.M)
 
 
 @pytest.mark.timeout(300)
-def test_viewers_get_every_change_with_the_right_counts(tmp_path: Path) -> None:
+def test_the_quick_load_on_one_replica_then_two_serves_every_change_with_the_right_counts(
+    tmp_path: Path,
+) -> None:
     output = tmp_path / "capacity.json"
     done = subprocess.run(
-        [sys.executable, "-m", "bench.capacity", "--viewers", str(VIEWERS), "--duration", "15", "--output", str(output)],
+        [sys.executable, "-m", "bench.capacity", "--quick", "--output", str(output)],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
         check=False,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert re.search(rf"^capacity: {VIEWERS} viewers, p95 \d+ ms, 0 errors, 1 replicas$", done.stdout, re.M)
-    (stage,) = json.loads(output.read_text(encoding="utf-8"))["stages"]
-    assert stage["errors"] == []
-    assert stage["opened"] == stage["held"] == VIEWERS
-    assert stage["changes"] >= VIEWERS  # one change at least per viewer
-    assert stage["checked"] == stage["opened"] + stage["changes"]  # every load's and every change's counts
-    for figure in ("changes_per_s", "change_p50_ms", "change_p95_ms", "load_p50_ms", "cpu_percent"):
-        assert stage[figure] is not None, figure
-        assert stage[figure] > 0, figure
-    assert stage["rss_peak_kb"] > 0
-    assert stage["rss_per_session_kb"] is not None
+    summaries = [
+        (int(n), int(errors), int(replicas)) for n, _, errors, replicas in SUMMARY.findall(done.stdout)
+    ]
+    assert summaries == [(QUICK_VIEWERS, 0, 1), (QUICK_VIEWERS, 0, 2)], done.stdout
+    stages = json.loads(output.read_text(encoding="utf-8"))["stages"]
+    assert [stage["replicas"] for stage in stages] == [1, 2]
+    for stage in stages:
+        assert stage["errors"] == []
+        assert stage["opened"] == stage["held"] == QUICK_VIEWERS
+        assert stage["changes"] >= QUICK_VIEWERS  # one change at least per viewer
+        assert (
+            stage["checked"] == stage["opened"] + stage["changes"]
+        )  # every load's and every change's counts
+        for figure in ("changes_per_s", "change_p50_ms", "change_p95_ms", "load_p50_ms", "cpu_percent"):
+            assert stage[figure] is not None, figure
+            assert stage[figure] > 0, figure
+        assert stage["rss_peak_kb"] > 0
+        assert stage["rss_per_session_kb"] is not None
+    assert stages[0]["per_replica"] is None  # served directly
+    assert sum(stages[1]["per_replica"].values()) == QUICK_VIEWERS  # every page through nginx
 
 
 @pytest.mark.timeout(180)
@@ -64,9 +89,10 @@ def test_a_page_with_wrong_counts_is_an_error() -> None:
 
 
 @pytest.mark.timeout(300)
-def test_behind_nginx_each_viewer_stays_on_one_replica() -> None:
+@pytest.mark.parametrize("replicas", [2, 4])
+def test_behind_nginx_each_viewer_stays_on_one_replica(replicas: int) -> None:
     viewers = 8
-    with deployment(2) as deployed:
+    with deployment(replicas) as deployed:
         assert deployed.proxy is not None
         proxy = deployed.proxy
         stage = run_stage(deployed.url, viewers, 0.0)
@@ -92,7 +118,72 @@ def test_behind_nginx_each_viewer_stays_on_one_replica() -> None:
         assert sorted(requests[client]) == sorted(
             ["/carte/", "/carte/_stcore/health", "/carte/_stcore/host-config", "/carte/_stcore/stream"]
         ), requests[client]
-    assert len(set().union(*backends.values())) == 2  # and the viewers spread over both
+    assert len(set().union(*backends.values())) == replicas  # and the viewers spread over all
+
+
+def _page_backends(logged: list[tuple[str, str, str]]) -> dict[str, str]:
+    return {client: backend for client, backend, request in logged if request.split()[1] == "/carte/"}
+
+
+def _socket_backends(logged: list[tuple[str, str, str]]) -> dict[str, list[str]]:
+    """Each client's websockets, in the order they closed: the backend that served each."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for client, backend, request in logged:
+        if request.split()[1] == "/carte/_stcore/stream":
+            found[client].append(backend)
+    return found
+
+
+@pytest.mark.timeout(300)
+def test_a_replica_killed_mid_load_its_viewers_reconnect_to_the_other_and_see_their_urls_view() -> None:
+    viewers, duration_s, kill_after_s = 6, 14.0, 7.0  # the pages all open before the kill
+    truth = Truth.read()
+    clients = {client_address(number) for number in range(viewers)}
+    with deployment(2) as deployed:
+        assert deployed.proxy is not None
+        proxy = deployed.proxy
+        for backend in deployed.backends:
+            warm_up(backend, truth)
+        kill = Kill(kill_after_s, partial(deployed.kill_busiest, len(proxy.upstreams()), clients))
+        stage = run_stage(deployed.url, viewers, duration_s, truth=truth, kill=kill)
+        wait_until(
+            lambda: (
+                sum(map(len, _socket_backends(proxy.upstreams()).values())) >= viewers + stage.reconnections
+            ),
+            what="every websocket in nginx's log",
+        )
+        logged = proxy.upstreams()
+        ended = {f"127.0.0.1:{server.port}": server.process.poll() for server in deployed.servers}
+    assert stage.errors == []
+    assert stage.opened == stage.held == viewers
+    # The replica named was killed by SIGKILL; the other one still runs.
+    assert stage.killed in ended
+    (survivor,) = ended.keys() - {stage.killed}
+    assert ended == {stage.killed: -signal.SIGKILL, survivor: None}
+    pages = _page_backends(logged)
+    on_killed = {client for client in clients if pages[client] == stage.killed}
+    assert on_killed  # the busiest replica held viewers
+    # Each of its viewers reconnected once, through nginx, to the other replica, and its page there
+    # showed the counts of its URL's view (every run is checked: a wrong page is an error above).
+    assert stage.reconnections == stage.reconnected_right == len(on_killed)
+    sockets = _socket_backends(logged)
+    for client in clients:
+        wanted = [stage.killed, survivor] if client in on_killed else [survivor]
+        assert sockets[client] == wanted, (client, sockets[client])
+    assert stage.checked == stage.opened + len(stage.change_ms) + stage.reconnections
+
+
+def test_bad_options_get_a_clear_french_message(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, said in (
+        (["--quick", "--replicas", "2"], "--quick démarre une réplique puis deux"),
+        (["--kill-replica-after", "3"], "avec --replicas 2 ou plus"),
+        (["--replicas", "2", "--viewers", "4", "--duration", "10", "--kill-replica-after", "12"], "entre 0 et --duration"),
+        (["--replicas", "2", "--viewers", "4", "8", "--kill-replica-after", "3"], "un seul nombre de --viewers"),
+    ):  # fmt: skip
+        with pytest.raises(SystemExit) as stopped:
+            parse_args(argv)
+        assert stopped.value.code == 2
+        assert said in capsys.readouterr().err, argv
 
 
 def test_only_loopback_addresses_are_targets() -> None:

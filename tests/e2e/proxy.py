@@ -37,11 +37,10 @@ class Proxy:
         return (self.folder / "error.log").read_text(errors="replace")
 
     def upstreams(self) -> list[tuple[str, str, str]]:
-        """Each request logged so far (a websocket once closed): client address, backend, request line."""
+        """Each request logged so far (a websocket once closed): client address, the backend that
+        answered (the last one tried: nginx lists them all, « a, b », when one is down), request line."""
         lines = (self.folder / "access.log").read_text(errors="replace").splitlines()
-        return [
-            (client, backend, request) for client, backend, request in (line.split(" ", 2) for line in lines)
-        ]
+        return [(words[0], words[-4], " ".join(words[-3:])) for words in (line.split(" ") for line in lines)]
 
 
 def proxy_config(backend_ports: tuple[int, ...], listen_port: int) -> str:
