@@ -98,7 +98,7 @@ def test_the_readme_snippet_embeds_a_working_filtered_map(
         for slug, label, towns in (
             (
                 "bretagne",
-                "Bretagne — 4 lauréats",
+                "Bretagne — 4 villes lauréates",
                 sorted(row["town"] for row in ALL_ROWS),
             ),  # clicked again: all
             ("corse", "Corse — 1 lauréat", towns_of(CORSE)),
