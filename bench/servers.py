@@ -22,14 +22,18 @@ WORK_DIR = BENCH_DIR / ".work"
 DATASET = PROJECT_DIR / "data" / "laureates_geocoded.csv"
 APP_NAMES = ("floor", "map_only", "naive", "dashboard")
 MAP_APPS = tuple(name for name in APP_NAMES if name != "floor")  # floor has no map
+# The parts around the dashboard's map that bench/apps/without.py leaves out, one per app.
+ABLATED = ("table", "downloads", "programme", "bars", "about")
+WITHOUT = {f"without_{part}": part for part in ABLATED}  # the apps' names
 SCRIPTS = {
     "floor": BENCH_DIR / "apps" / "floor.py",
     "map_only": BENCH_DIR / "apps" / "map_only.py",
     "naive": BENCH_DIR / "apps" / "naive.py",
     "dashboard": PROJECT_DIR / "dashboard.py",
+    **dict.fromkeys(WITHOUT, BENCH_DIR / "apps" / "without.py"),
 }
 # Apps that draw the dashboard's map, served from the project's static/ (Leaflet and the outlines).
-PROJECT_STATIC = ("map_only", "dashboard")
+PROJECT_STATIC = ("map_only", "dashboard", *WITHOUT)
 ENV = {
     "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true",
     "CARTE_LAUREATES_CSV": str(DATASET),  # whatever the caller's environment says
@@ -87,7 +91,8 @@ def prepare(name: str) -> tuple[Path, Path]:
 
 def _start(name: str) -> App:
     wrapper, log = prepare(name)
-    return App(name, start_streamlit(wrapper, env=ENV, cwd=PROJECT_DIR, timeout_s=90), log)
+    env = {**ENV, "CARTE_BENCH_WITHOUT": WITHOUT[name]} if name in WITHOUT else ENV
+    return App(name, start_streamlit(wrapper, env=env, cwd=PROJECT_DIR, timeout_s=90), log)
 
 
 @contextlib.contextmanager
