@@ -18,7 +18,7 @@ import streamlit as st
 
 from territoires.assets import LEAFLET_FILE, ensure_leaflet, publish, static_url
 from territoires.dataset import GEOCODED_PATH, read_geocoded
-from territoires.exports import EXPORTS, NUMBER_COLUMNS, TABLE_HEADINGS, table_rows
+from territoires.exports import EXPORTS, NUMBER_COLUMNS, TABLE_HEADINGS, printed_table, table_rows
 from territoires.filters import View, Zone, per_region, select
 from territoires.mapping import (
     MapAssets,
@@ -128,6 +128,12 @@ def export_file(path: str, mtime_ns: int, size: int, view: ViewKey, kind: str) -
     """A download of one view, made on the first click and kept: files follow the data file."""
     selected = select(load_laureates(path, mtime_ns, size).laureates, _view(view))
     return EXPORTS[kind].make(selected)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def printed_table_html(path: str, mtime_ns: int, size: int, view: ViewKey) -> str:
+    """The table of a view for the printed page (`printed_table`), kept for views seen again."""
+    return printed_table(select(load_laureates(path, mtime_ns, size).laureates, _view(view)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

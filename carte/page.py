@@ -27,6 +27,7 @@ from carte.cache import (
     load_laureates,
     map_previews,
     markers_file,
+    printed_table_html,
     static_files,
     view_key,
 )
@@ -40,6 +41,7 @@ from territoires.filters import (
     Zone,
     counts,
     focus,
+    laureates_shown,
     ordered_codes,
     parse_query_params,
     per_region,
@@ -65,6 +67,10 @@ from territoires.sources import sources_text, update_text
 MAP_KEY = "carte"
 PAGE_TITLE = "Au cœur des territoires — carte des villes lauréates"
 ALL_WAVES = "toutes"  # the « Vague » control's first option; the others are the waves, as text
+TABLE_KEY = "liste"  # the table's part of the page, after the map
+# Before the map's many tab stops (a marker each, the zoom, « Recentrer »): page.js moves the focus
+# to the heading of the table, which follows the map.
+SKIP_LINK = f'<a class="skip-link" href="#" data-target=".st-key-{TABLE_KEY} h2">Passer la carte</a>'
 
 
 def init_view_from_url(with_laureates: set[str], known_waves: tuple[int, ...]) -> None:
@@ -185,7 +191,14 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], wh
         if st.session_state.get("wave") not in options:  # no state yet, or a wave gone from a new file
             st.session_state.wave = ALL_WAVES
         st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
-    st.text_input("Rechercher une ville", key="q", placeholder="ex. Colmar", max_chars=MAX_QUERY_LENGTH)
+    # Live: the map follows the typing after a pause, and Streamlit says no « Press Enter to apply ».
+    st.text_input(
+        "Rechercher une ville",
+        key="q",
+        placeholder="ex. Colmar, Haut-Rhin, 68, Bretagne",
+        max_chars=MAX_QUERY_LENGTH,
+        live=True,
+    )
     st.button("Réinitialiser la vue", key="reset_view", on_click=reset_view, disabled=whole)
 
 
@@ -268,11 +281,9 @@ def show_nothing_found(view: View) -> None:
 
 
 def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
-    st.header("Liste des villes lauréates")
-    st.caption(
-        f"{len(selected)} ville(s) lauréate(s) affichée(s) sur {len(dataset.laureates)}. "
-        "Cliquez un en-tête pour trier."
-    )
+    st.header("Liste des villes lauréates", anchor=False)  # no link, named « Link to heading »
+    shown = laureates_shown(len(selected), len(dataset.laureates))
+    st.caption(f"{shown}." if selected.empty else f"{shown}. Cliquez un en-tête pour trier.")
     if selected.empty:
         return  # the message above the map says why; Streamlit's empty table says « empty »
     st.dataframe(
@@ -281,6 +292,8 @@ def show_table(selected: pd.DataFrame, dataset: Dataset, view: View) -> None:
         width="stretch",
         column_config=TABLE_COLUMNS,
     )
+    with st.container(key="printed_table"):  # shown in print only (page.css)
+        st.html(printed_table_html(*dataset.key, view_key(view)))
     name = export_basename(view)
     # Files are made on the first click (then cached), not at every rerun; a download needs no rerun.
     for column, (kind, (label, suffix, mime, _)) in zip(
@@ -362,7 +375,7 @@ def set_page_config_once() -> None:
 def main() -> None:
     set_page_config_once()
     st.html(PAGE_HEAD, unsafe_allow_javascript=True)
-    st.title("Au cœur des territoires : la carte des villes lauréates")
+    st.title("Au cœur des territoires : la carte des villes lauréates", anchor=False)
     subtitle = st.empty()  # the waves the data holds, once it is read
     try:
         dataset = load_laureates(*file_key(dataset_path()))
@@ -401,16 +414,15 @@ def main() -> None:
     with map_col, st.container(key="carte"):
         if selected.empty:
             show_nothing_found(view)
-        tiles = st.toggle(
-            "Afficher le fond de carte OpenStreetMap",
-            key="tiles",
-            help="Charge les tuiles depuis openstreetmap.org.",
-        )
+        # No `help`: its button's name is Streamlit's English « Help for … »; the caption says it.
+        tiles = st.toggle("Afficher le fond de carte OpenStreetMap", key="tiles")
         try:
             assets = replace(static_files(), markers=markers_file(*dataset.key))
         except StaticFilesError as err:  # the rest of the page needs no file of static/: it goes on
             st.error(f"La carte ne peut pas être affichée.\n\n{as_markdown_text(str(err))}", icon="⚠️")
         else:
+            with st.container(key="skip_map"):
+                st.html(SKIP_LINK)
             st_folium(
                 base_map(assets, region_counts),
                 key=MAP_KEY,
@@ -428,10 +440,14 @@ def main() -> None:
                 ),
                 on_change=lambda: on_map_click(with_laureates),
             )
-        st.caption("Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher.")
+        st.caption(
+            "Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher. "
+            "Le fond de carte OpenStreetMap se charge depuis openstreetmap.org."
+        )
     with panel_col:
         show_chart(selected)
         st.html(programme_html())
-    show_table(selected, dataset, view)
+    with st.container(key=TABLE_KEY):
+        show_table(selected, dataset, view)
     show_about(dataset, known_waves)
     freeze_heap_once()

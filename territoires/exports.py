@@ -9,6 +9,7 @@ For tools, the CSV of the data file's format (RFC 4180: UTF-8, `,`, dot decimals
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from collections.abc import Callable
@@ -65,6 +66,22 @@ def table_rows(laureates: pd.DataFrame) -> pd.DataFrame:
     """The laureates' TABLE_HEADINGS columns, in order, under their own names (not the headings)."""
     shown = laureates.assign(department=laureates["department_code"].map(department_label))
     return shown.loc[:, list(TABLE_HEADINGS)]
+
+
+def printed_table(laureates: pd.DataFrame) -> str:
+    """The table as HTML, for the printed page: the page's table draws on a canvas, which prints
+    only the ten rows it shows. The same columns, headings and number format."""
+    head = "".join(f"<th>{html.escape(heading)}</th>" for heading in TABLE_HEADINGS.values())
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{value:.6f}</td>" if column in NUMBER_COLUMNS else f"<td>{html.escape(str(value))}</td>"
+            for column, value in row.items()
+        )
+        + "</tr>"
+        for row in table_rows(laureates).to_dict(orient="records")
+    )
+    return f'<table class="printed-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def to_spreadsheet_bytes(laureates: pd.DataFrame) -> bytes:

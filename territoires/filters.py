@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -10,9 +12,14 @@ from enum import StrEnum
 
 import pandas as pd
 
+from territoires.departments import DEPARTMENT_NAMES
 from territoires.regions import BY_CODE, BY_SLUG
 
 MAX_QUERY_LENGTH = 80  # longer searches are cut: no town name comes near it
+# « St-Dié », « Ste-Marie »: how Saint and Sainte are often written, searched as the names spell them.
+ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+# A department's number as people type it: « 68 », « 974 », « 2A », « 6 » for « 06 ».
+DEPARTMENT_NUMBER = re.compile(r"[0-9]{1,3}|2[ab]")
 MAX_NOTICE_VALUE = 40  # ignored values are quoted back this short at most
 # Bidirectional marks, embeddings, overrides and isolates: from a URL they would reorder the words
 # shown around them (« région inconnue » read backwards), so they are dropped.
@@ -52,10 +59,43 @@ class ParsedView:
 
 
 def fold(text: str) -> str:
-    """Lowercase without accents or hyphens, so that « saint etienne » finds « Saint-Étienne »."""
+    """Lowercase without accents, hyphens, apostrophes or dots: « saint etienne » is « Saint-Étienne »."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.replace("-", " ").replace("'", " ").replace("’", " ").split())
+    return " ".join(bare.replace("-", " ").replace("'", " ").replace("’", " ").replace(".", " ").split())
+
+
+def spelt_out(folded: str) -> str:
+    """A folded text with St and Ste written in full: « st die » is « saint die »."""
+    return " ".join(ABBREVIATIONS.get(word, word) for word in folded.split())
+
+
+@functools.cache  # names of towns, departments and regions: a few hundred, folded once each
+def name_words(name: str) -> str:
+    """A name as searches read it, each word after a space: « Saint-Dié » is « saint die »."""
+    return f" {spelt_out(fold(name))}"
+
+
+def matches_search(laureates: pd.DataFrame, query: str) -> pd.Series:
+    """The laureates a search finds. A department number finds that department's towns alone
+    (« 68 » is not part of a postcode or an INSEE code). Other text finds the towns, and the towns
+    of the departments and regions, with a word of their name starting with it: « Rhin » finds
+    both Rhin departments, « Ain » the Ain, not every Saint-…. Case, accents, hyphens and St / Ste
+    for Saint / Sainte do not matter."""
+    folded = fold(query)
+    if DEPARTMENT_NUMBER.fullmatch(folded):
+        return laureates["department_code"] == folded.upper().zfill(2)
+    needles = {f" {folded}", f" {spelt_out(folded)}"}
+
+    def found(name: str) -> bool:
+        return any(needle in name_words(name) for needle in needles)
+
+    rows = zip(*(laureates[c].tolist() for c in ("town", "department_code", "region_code")), strict=True)
+    return pd.Series(
+        [found(town) or found(DEPARTMENT_NAMES[dep]) or found(BY_CODE[reg].name) for town, dep, reg in rows],
+        index=laureates.index,
+        dtype=bool,
+    )
 
 
 def ordered_codes(codes: Iterable[str]) -> tuple[str, ...]:
@@ -83,6 +123,15 @@ def wave_label(wave: int) -> str:
     return f"{wave}{'re' if wave == 1 else 'e'} vague"
 
 
+def laureates_shown(shown: int, total: int) -> str:
+    """« Aucune ville lauréate affichée sur 55 », « 1 ville lauréate affichée sur 55 »,
+    « 12 villes lauréates affichées sur 55 »."""
+    if not shown:
+        return f"Aucune ville lauréate affichée sur {total}"
+    s = "s" if shown > 1 else ""
+    return f"{shown} ville{s} lauréate{s} affichée{s} sur {total}"
+
+
 def focus(view: View, with_laureates: Iterable[str]) -> tuple[str, ...]:
     """The regions a view frames: its own, else its zone's, else none (its markers are framed)."""
     if view.regions or view.zone is Zone.ALL:
@@ -102,8 +151,7 @@ def select(laureates: pd.DataFrame, view: View) -> pd.DataFrame:
     elif view.zone is Zone.OVERSEAS:
         keep &= laureates["overseas"]
     if view.query:
-        needle = fold(view.query)
-        keep &= laureates["town"].map(fold).str.contains(needle, regex=False)
+        keep &= matches_search(laureates, view.query)
     return laureates[keep]
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,7 @@ from territoires.dataset import GEOCODED_PATH
 from territoires.exports import (
     EXPORTS,
     export_basename,
+    printed_table,
     to_csv_bytes,
     to_geojson_bytes,
     to_spreadsheet_bytes,
@@ -145,3 +147,46 @@ def test_file_names_say_what_they_hold() -> None:
     assert export_basename(View(regions=("53",), zone=Zone.METROPOLE, wave=2)) == (
         "laureats-au-coeur-des-territoires-bretagne-metropole-vague-2"
     )
+
+
+class TableReader(HTMLParser):
+    """The cells of an HTML table, row by row, as a browser reads their text; and every tag met."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+
+    def handle_data(self, data: str) -> None:
+        if self.rows and self.rows[-1]:
+            self.rows[-1][-1] += data
+
+
+def test_the_printed_table_has_the_tables_headings_rows_and_numbers(laureates: pd.DataFrame) -> None:
+    reader = TableReader()
+    bretagne = select(laureates, View(regions=("53",)))
+    reader.feed(printed_table(bretagne))
+    header, *rows = reader.rows
+    assert header == HEADINGS
+    assert [row[0] for row in rows] == bretagne["town"].tolist()
+    quimper = next(row for row in rows if row[0] == "Quimper")
+    assert quimper[1:4] == ["Finistère (29)", "Bretagne", "29232"]
+    assert quimper[4:6] == [
+        f"{value:.6f}" for value in bretagne.set_index("town").loc["Quimper", ["latitude", "longitude"]]
+    ]
+
+
+def test_the_printed_table_shows_markup_in_the_data_as_text(laureates: pd.DataFrame) -> None:
+    reader = TableReader()
+    hostile = laureates.head(1).assign(town="<img src=x onerror=alert(1)>", note="<b>gras</b> & co")
+    reader.feed(printed_table(hostile))
+    assert reader.rows[1][0] == "<img src=x onerror=alert(1)>"
+    assert reader.rows[1][-1] == "<b>gras</b> & co"
+    assert set(reader.tags) == {"table", "thead", "tbody", "tr", "th", "td"}

@@ -12,6 +12,8 @@ from territoires.filters import (
     Zone,
     counts,
     fold,
+    laureates_shown,
+    matches_search,
     parse_query_params,
     per_region,
     query_params,
@@ -67,6 +69,82 @@ def test_search_ignores_case_accents_and_hyphens(
     laureates: pd.DataFrame, query: str, towns: set[str]
 ) -> None:
     assert set(select(laureates, View(query=query))["town"]) == towns
+
+
+BRETAGNE_TOWNS = {"Fougères", "Morlaix", "Quimper", "Saint-Brieuc"}
+
+
+@pytest.mark.parametrize(
+    ("query", "towns"),
+    [
+        ("chalons en champagne", {"Châlons-en-Champagne"}),
+        ("Saint Die", {"Saint-Dié-des-Vosges"}),
+        ("St-Dié", {"Saint-Dié-des-Vosges"}),
+        ("st. avold", {"Saint-Avold"}),
+        ("ST LO", {"Saint-Lô", "Saint-Louis"}),
+        ("Haut-Rhin", {"Colmar", "Saint-Louis"}),
+        ("rhin", {"Colmar", "Saint-Louis", "Saverne"}),
+        ("Vosges", {"Épinal", "Saint-Dié-des-Vosges", "Vittel"}),
+        ("Bretagne", BRETAGNE_TOWNS),
+        ("bret", BRETAGNE_TOWNS),
+        ("la reunion", {"Le Port", "Saint-Joseph"}),
+        ("Ain", set()),  # the department, which has no laureate; not the « ain » of every Saint-…
+    ],
+)
+def test_search_finds_towns_departments_and_regions_as_people_type_them(
+    laureates: pd.DataFrame, query: str, towns: set[str]
+) -> None:
+    assert set(select(laureates, View(query=query))["town"]) == towns
+
+
+@pytest.mark.parametrize(
+    ("query", "towns"),
+    [
+        ("68", {"Colmar", "Saint-Louis"}),
+        (" 974 ", {"Le Port", "Saint-Joseph"}),
+        ("2B", {"Bastia"}),
+        ("2a", set()),  # Corse-du-Sud has no laureate
+        ("6", {"Grasse"}),  # the Alpes-Maritimes, « 06 »
+        ("51", {"Châlons-en-Champagne"}),  # the Marne; not Morlaix, whose INSEE code is 29151
+        ("12", set()),  # the Aveyron; not Montauban (82121) nor Saint-Joseph (97412)
+        ("29232", set()),  # no department has this number
+    ],
+)
+def test_a_number_finds_the_department_of_that_number_alone(
+    laureates: pd.DataFrame, query: str, towns: set[str]
+) -> None:
+    assert set(select(laureates, View(query=query))["town"]) == towns
+
+
+def test_st_and_ste_are_saint_and_sainte_on_either_side() -> None:
+    # Towns of no laureate (none of the data is a Sainte-…), in real departments and regions.
+    towns = pd.DataFrame(
+        {
+            "town": ["Sainte-Marie", "Saint-Marcel", "Ste-Rose"],
+            "department_code": ["974", "27", "971"],
+            "region_code": ["04", "28", "01"],
+        }
+    )
+
+    def found(query: str) -> list[str]:
+        return [str(town) for town in towns.loc[matches_search(towns, query), "town"]]
+
+    assert found("Ste-Marie") == ["Sainte-Marie"]
+    assert found("St Marcel") == ["Saint-Marcel"]
+    assert found("sainte rose") == ["Ste-Rose"]
+    assert found("St Mar") == ["Saint-Marcel"]  # « St » is Saint, not the start of Sainte
+
+
+@pytest.mark.parametrize(
+    ("shown", "sentence"),
+    [
+        (0, "Aucune ville lauréate affichée sur 55"),
+        (1, "1 ville lauréate affichée sur 55"),
+        (12, "12 villes lauréates affichées sur 55"),
+    ],
+)
+def test_the_number_shown_is_written_in_the_singular_or_the_plural(shown: int, sentence: str) -> None:
+    assert laureates_shown(shown, 55) == sentence
 
 
 def test_fold() -> None:
