@@ -20,14 +20,32 @@ from shapely.geometry.base import BaseGeometry
 from territoires.regions import BY_CODE, region_outlines
 
 EARTH_RADIUS_M = 6378137.0
-# A 3 × 2 grid of boxes over the Bay of Biscay and Spain, which the map leaves blank, read like
-# the legend: the Antilles and Guyane first, then the Indian Ocean and Saint-Martin.
+# A 3 × 2 grid of boxes, read like the legend: the Antilles and Guyane first, then the Indian Ocean
+# and Saint-Martin.
 GRID_ORDER: tuple[str, ...] = ("01", "02", "03", "04", "06", "978")
 GRID_COLUMNS = 3
-GRID_ORIGIN = (-10.0, 45.6)  # (lon, lat) of the first box's centre
 BOX_SIZE_M = 300_000.0  # side of each square box, in Web Mercator metres
-GRID_STEP_M = (340_000.0, -380_000.0)  # between box centres; rows leave room for the labels
 FILL = 0.8  # share of the box the territory's larger side takes
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Where the grid lies: its first box's centre (lon, lat), and the steps between box centres in
+    Web Mercator metres (rows leave room for the labels)."""
+
+    origin: tuple[float, float]
+    step_m: tuple[float, float]
+
+
+# Two places for the same grid, over land and sea the map leaves blank. The browser draws the one
+# whose whole map is the larger at the map's size: beside the Hexagone (over the Bay of Biscay and
+# Spain) on a wide map; under it (over Spain and the Mediterranean) on a narrow one, a phone's,
+# whose width the Hexagone then fills. Only the boxes move: a territory's scale is the same in both.
+LAYOUTS: dict[str, Grid] = {
+    "beside": Grid(origin=(-10.0, 45.6), step_m=(340_000.0, -380_000.0)),
+    "below": Grid(origin=(-3.55, 40.9), step_m=(545_000.0, -380_000.0)),
+}
+DEFAULT_LAYOUT = "beside"  # the coordinates of markers and outlines as written; the others aside
 
 
 Coords = npt.NDArray[np.float64]  # shape (n, 2): lon, lat in degrees, or x, y in metres
@@ -72,11 +90,12 @@ class Inset:
 
 
 @cache
-def insets() -> dict[str, Inset]:
-    """One inset per overseas territory, sized from its real outline."""
+def insets(layout: str = DEFAULT_LAYOUT) -> dict[str, Inset]:
+    """One inset per overseas territory, sized from its real outline, placed as `layout` says."""
     outlines = region_outlines()
     result = {}
-    origin = to_mercator(np.array([GRID_ORIGIN]))[0]
+    grid = LAYOUTS[layout]
+    origin = to_mercator(np.array([grid.origin]))[0]
     for index, code in enumerate(GRID_ORDER):
         row, column = divmod(index, GRID_COLUMNS)
         west, south, east, north = outlines[code].bounds
@@ -87,20 +106,22 @@ def insets() -> dict[str, Inset]:
             scale=FILL * BOX_SIZE_M / max(x1 - x0, y1 - y0),
             source_centre=(float(x0 + x1) / 2, float(y0 + y1) / 2),
             box_centre=(
-                float(origin[0]) + column * GRID_STEP_M[0],
-                float(origin[1]) + row * GRID_STEP_M[1],
+                float(origin[0]) + column * grid.step_m[0],
+                float(origin[1]) + row * grid.step_m[1],
             ),
         )
     return result
 
 
-def display_position(region_code: str, lon: float, lat: float) -> tuple[float, float]:
+def display_position(
+    region_code: str, lon: float, lat: float, layout: str = DEFAULT_LAYOUT
+) -> tuple[float, float]:
     """Where a real point is drawn: unchanged in metropolitan France, in its box overseas."""
-    inset = insets().get(region_code)
+    inset = insets(layout).get(region_code)
     return _point(inset.place(np.array([[lon, lat]]))) if inset else (lon, lat)
 
 
-def display_geometry(region_code: str, geometry: BaseGeometry) -> BaseGeometry:
+def display_geometry(region_code: str, geometry: BaseGeometry, layout: str = DEFAULT_LAYOUT) -> BaseGeometry:
     """A region's outline as drawn, by the same transformation as its markers."""
-    inset = insets().get(region_code)
+    inset = insets(layout).get(region_code)
     return transform(geometry, inset.place) if inset else geometry

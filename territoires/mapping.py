@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from territoires.departments import department_label
 from territoires.filters import View, focus, region_option, select, toggled
-from territoires.insets import display_geometry, display_position, insets
+from territoires.insets import DEFAULT_LAYOUT, LAYOUTS, display_geometry, display_position, insets
 from territoires.regions import REGIONS, region_outlines
 from territoires.sources import MAP_ATTRIBUTION
 
@@ -32,6 +32,7 @@ DISPLAY_TOLERANCE_DEG = 0.01  # about 1 km: invisible at the zooms that show a w
 DISPLAY_DECIMALS = 3
 MAP_HEIGHT_PX = 560
 MIN_ZOOM, MAX_ZOOM = 3, 11
+NAMED_TOWNS_MAX = 15  # with at most this many towns shown (a region, a search, overseas), names are drawn
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 METROPOLE_COLOUR = "#000091"  # "bleu France" of the State's charter
@@ -79,37 +80,48 @@ def to_safe_json(data: object) -> str:
 
 
 def laureate_count_label(n: int) -> str:
-    return "aucun lauréat" if n == 0 else f"{n} lauréat" if n == 1 else f"{n} lauréats"
+    """In the page's words, « villes lauréates », not « lauréats »."""
+    return "aucune ville lauréate" if n == 0 else f"{n} ville lauréate" if n == 1 else f"{n} villes lauréates"
 
 
 @cache
-def display_outlines() -> dict[str, BaseGeometry]:
+def display_outlines(layout: str = DEFAULT_LAYOUT) -> dict[str, BaseGeometry]:
     """Outlines as drawn: overseas ones moved into their boxes, then lightened for the browser."""
     return {
         code: shapely.set_precision(
-            shapely.simplify(display_geometry(code, geometry), DISPLAY_TOLERANCE_DEG, preserve_topology=True),
+            shapely.simplify(
+                display_geometry(code, geometry, layout), DISPLAY_TOLERANCE_DEG, preserve_topology=True
+            ),
             10**-DISPLAY_DECIMALS,
         )
         for code, geometry in region_outlines().items()
     }
 
 
-@cache
-def outlines_geojson() -> str:
-    """The drawn outlines, keyed by region code: the same for every dataset, so served as a file."""
-    features = [
+def _outline_features(code: str, properties: dict[str, object]) -> list[dict[str, object]]:
+    """A region's drawn outline as GeoJSON features: an overseas one once per layout, which says its
+    layout (the browser keeps the features of the layout it draws)."""
+    if code not in insets():
+        return [{"type": "Feature", "properties": properties, "geometry": mapping(display_outlines()[code])}]
+    return [
         {
             "type": "Feature",
-            "properties": {"code": ref.code},
-            "geometry": mapping(display_outlines()[ref.code]),
+            "properties": {**properties, "layout": layout},
+            "geometry": mapping(display_outlines(layout)[code]),
         }
-        for ref in REGIONS
+        for layout in LAYOUTS
     ]
+
+
+@cache
+def outlines_geojson() -> str:
+    """The drawn outlines, with their region's code: the same for every dataset, so served as a file."""
+    features = [feature for ref in REGIONS for feature in _outline_features(ref.code, {"code": ref.code})]
     return to_safe_json({"type": "FeatureCollection", "features": features})
 
 
 def region_labels(per_region: dict[str, int]) -> dict[str, dict[str, object]]:
-    """What each outline's tooltip and click need: « Grand Est — 15 lauréats », slug, count."""
+    """What each outline's tooltip and click need: « Grand Est — 15 villes lauréates », slug, count."""
     return {
         ref.code: {
             "slug": ref.slug,
@@ -125,17 +137,21 @@ def with_markers(laureates: pd.DataFrame) -> pd.DataFrame:
 
     The marker's properties keep the real coordinates for the popup.
     """
-    drawn = [
-        display_position(code, lon, lat)
-        for code, lon, lat in laureates[["region_code", "longitude", "latitude"]].itertuples(
-            index=False, name=None
-        )
+    real = list(laureates[["region_code", "longitude", "latitude"]].itertuples(index=False, name=None))
+    drawn = [display_position(code, lon, lat) for code, lon, lat in real]
+    # Overseas markers' places in each layout, which the browser chooses among.
+    placed = [
+        {layout: _rounded(display_position(code, lon, lat, layout)) for layout in LAYOUTS}
+        if code in insets()
+        else None
+        for code, lon, lat in real
     ]
     markers = [
         to_safe_json(
             {
                 "type": "Feature",
                 "properties": {
+                    **({"placed": where} if where else {}),
                     "town": row["town"],
                     "department": department_label(row["department_code"]),
                     "region": row["region"],
@@ -145,14 +161,18 @@ def with_markers(laureates: pd.DataFrame) -> pd.DataFrame:
                     "lat": row["latitude"],
                     "lon": row["longitude"],
                 },
-                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "geometry": {"type": "Point", "coordinates": _rounded((lon, lat))},
             }
         )
-        for row, (lon, lat) in zip(laureates.to_dict(orient="records"), drawn, strict=True)
+        for row, (lon, lat), where in zip(laureates.to_dict(orient="records"), drawn, placed, strict=True)
     ]
     return laureates.assign(
         display_lon=[lon for lon, _ in drawn], display_lat=[lat for _, lat in drawn], marker_json=markers
     )
+
+
+def _rounded(lonlat: tuple[float, float]) -> list[float]:
+    return [round(lonlat[0], 5), round(lonlat[1], 5)]
 
 
 def laureates_geojson(laureates: pd.DataFrame) -> str:
@@ -274,9 +294,9 @@ def _legend_html() -> str:
     )
 
 
-def _insets() -> list[dict[str, object]]:
+def _insets(layout: str) -> list[dict[str, object]]:
     frames = []
-    for inset in insets().values():
+    for inset in insets(layout).values():
         (west, south), (east, north) = inset.box
         frames.append(
             {
@@ -293,8 +313,8 @@ Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 
 @cache
-def region_bounds() -> dict[str, Bounds]:
-    return {code: tuple(float(v) for v in g.bounds) for code, g in display_outlines().items()}  # type: ignore[misc]
+def region_bounds(layout: str = DEFAULT_LAYOUT) -> dict[str, Bounds]:
+    return {code: tuple(float(v) for v in g.bounds) for code, g in display_outlines(layout).items()}  # type: ignore[misc]
 
 
 def _union(bounds: Iterable[Bounds]) -> Bounds:
@@ -306,38 +326,38 @@ INSET_LABEL_ROOM = 0.2  # of a box's height, above it: its label sits on its nor
 
 
 @cache
-def framed_bounds() -> dict[str, Bounds]:
+def framed_bounds(layout: str = DEFAULT_LAYOUT) -> dict[str, Bounds]:
     """What framing a region shows: its outline, or an overseas region's whole box and label, which
     are drawn whole or not at all (carte/browser/legend.js)."""
-    framed = dict(region_bounds())
-    for code, inset in insets().items():
+    framed = dict(region_bounds(layout))
+    for code, inset in insets(layout).items():
         (west, south), (east, north) = inset.box
         framed[code] = west, south, east, north + INSET_LABEL_ROOM * (north - south)
     return framed
 
 
 @cache
-def whole_map_bounds() -> Bounds:
+def whole_map_bounds(layout: str = DEFAULT_LAYOUT) -> Bounds:
     """Metropolitan France and every inset box: what the first view must show."""
-    return _union(framed_bounds().values())
+    return _union(framed_bounds(layout).values())
 
 
-def selection_bounds(region_codes: Iterable[str], laureates: pd.DataFrame) -> Bounds:
+def selection_bounds(
+    region_codes: Iterable[str], laureates: pd.DataFrame, layout: str = DEFAULT_LAYOUT
+) -> Bounds:
     """What to show for a selection: its regions' outlines, else the regions of its markers (a town
     found alone is shown with its region around it, not at street level), else everything."""
     codes = list(region_codes) or list(dict.fromkeys(laureates["region_code"]))
     if codes:
-        return _union(framed_bounds()[code] for code in codes)
-    return whole_map_bounds()
+        return _union(framed_bounds(layout)[code] for code in codes)
+    return whole_map_bounds(layout)
 
 
 @cache
 def selected_outlines_json() -> dict[str, str]:
-    """Each region's drawn outline as a GeoJSON feature, serialised once for every selection."""
-    return {
-        code: to_safe_json({"type": "Feature", "properties": {}, "geometry": mapping(geometry)})
-        for code, geometry in display_outlines().items()
-    }
+    """Each region's drawn outline as GeoJSON features (`_outline_features`), serialised once for
+    every selection."""
+    return {code: ",".join(map(to_safe_json, _outline_features(code, {}))) for code in region_outlines()}
 
 
 def _leaflet_corners(bounds: Bounds) -> list[list[float]]:
@@ -345,8 +365,14 @@ def _leaflet_corners(bounds: Bounds) -> list[list[float]]:
     return [[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]]
 
 
-def _leaflet_bounds(bounds: Bounds) -> str:
-    return to_safe_json(_leaflet_corners(bounds))
+def framings(region_codes: Iterable[str], laureates: pd.DataFrame) -> dict[str, list[list[float]]]:
+    """The framing of a selection (`selection_bounds`) in each layout, as Leaflet's corners."""
+    codes = list(region_codes)
+    return {layout: _leaflet_corners(selection_bounds(codes, laureates, layout)) for layout in LAYOUTS}
+
+
+def whole_framings() -> dict[str, list[list[float]]]:
+    return {layout: _leaflet_corners(whole_map_bounds(layout)) for layout in LAYOUTS}
 
 
 def selection_previews(everything: pd.DataFrame, view: View, numbers: Mapping[str, int]) -> str:
@@ -360,9 +386,9 @@ def selection_previews(everything: pd.DataFrame, view: View, numbers: Mapping[st
     def key(codes: Iterable[str]) -> str:
         return "\n".join(sorted(region_option(code, numbers) for code in codes))
 
-    def chosen(after: View) -> tuple[pd.DataFrame, list[list[float]]]:
+    def chosen(after: View) -> tuple[pd.DataFrame, dict[str, list[list[float]]]]:
         shown = select(in_zone, View(after.regions))
-        return shown, _leaflet_corners(selection_bounds(focus(after, with_laureates), shown))
+        return shown, framings(focus(after, with_laureates), shown)
 
     views = {}
     for code in with_laureates:
@@ -400,16 +426,18 @@ def base_map(assets: MapAssets, per_region: dict[str, int]) -> folium.Map:
     root.header.add_child(_Rendered(f"<style>{palette_properties()}</style>"), name="palette")
     furniture = {
         "palette": PALETTE,
-        "insets": _insets(),
+        "insets": {layout: _insets(layout) for layout in LAYOUTS},
+        "whole": whole_framings(),  # the browser draws the layout whose whole map is the largest
         "legend": _legend_html(),
         "attribution": MAP_ATTRIBUTION,
         "frame_title": FRAME_TITLE,
         "map_label": MAP_LABEL,
+        "named_towns_max": NAMED_TOWNS_MAX,
     }
     fmap.add_child(Call("decorate", to_safe_json(furniture)))  # first: the palette the others draw with
     regions = {"url": assets.outlines, "labels": region_labels(per_region), "returned": RETURNED_OBJECT}
     fmap.add_child(Call("regions", to_safe_json(regions)))
-    fmap.add_child(Call("fit", _leaflet_bounds(whole_map_bounds())))
+    fmap.add_child(Call("fit", to_safe_json(whole_framings())))
     if assets.markers is not None:
         watched = {"url": assets.markers, "list_label": REGIONS_LIST_LABEL}
         fmap.add_child(Call("watchPreviews", to_safe_json(watched)))
@@ -440,7 +468,7 @@ def selection_layer(
         outlines = ",".join(selected_outlines_json()[code] for code in region_codes)
         group.add_child(Call("showSelected", '{"type":"FeatureCollection","features":[' + outlines + "]}"))
     group.add_child(Call("showLaureates", laureates_geojson(laureates)))
-    frame = {"bounds": _leaflet_corners(selection_bounds(framed, laureates)), "framing": framing}
+    frame = {"bounds": framings(framed, laureates), "framing": framing}
     group.add_child(Call("frame", to_safe_json(frame), on_map=True))
     if previews is not None:
         group.add_child(Call("setPreviews", previews))

@@ -54,6 +54,7 @@
                     swap(group, preview.kept);
                     preview.kept = null;
                     carte.fit(map, preview.own.bounds, false);
+                    carte.nameTowns(map);
                 }
             } else if (view) {
                 var drawn = carte.laureates({type: "FeatureCollection", features: view.markers.map(function (i) {
@@ -62,6 +63,7 @@
                 var previous = swap(group, [drawn]);
                 preview.kept = preview.kept || previous;
                 carte.fit(map, view.bounds, false);
+                carte.nameTowns(map);
             }
         }
         // In a task of its own: the list sends its value to Streamlit first, from a timer of its own.

@@ -14,6 +14,7 @@
         request.open("GET", spec.url, false);
         request.send();
         var outlines = JSON.parse(request.responseText);
+        outlines.features = outlines.features.filter(carte.inLayout);
         outlines.features.forEach(function (f) {
             f.properties = Object.assign({code: f.properties.code}, spec.labels[f.properties.code]);
         });

@@ -8,6 +8,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from territoires.insets import (
+    LAYOUTS,
     display_geometry,
     display_position,
     from_mercator,
@@ -20,8 +21,8 @@ from territoires.regions import BY_CODE, REGIONS, region_outlines
 OVERSEAS = [r.code for r in REGIONS if r.overseas]
 
 
-def box(code: str) -> Polygon:
-    (west, south), (east, north) = insets()[code].box
+def box(code: str, layout: str = "beside") -> Polygon:
+    (west, south), (east, north) = insets(layout)[code].box
     return shapely.box(west, south, east, north)
 
 
@@ -39,20 +40,27 @@ def test_every_overseas_territory_has_a_labelled_box() -> None:
     assert {inset.label for inset in insets().values()} == {BY_CODE[c].name for c in OVERSEAS}
 
 
-def test_boxes_overlap_neither_each_other_nor_metropolitan_france() -> None:
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_boxes_overlap_neither_each_other_nor_metropolitan_france(layout: str) -> None:
     metropole: BaseGeometry = shapely.union_all(
         [g for c, g in region_outlines().items() if not BY_CODE[c].overseas]
     )
     for i, a in enumerate(OVERSEAS):
-        assert not box(a).intersects(metropole), BY_CODE[a].name
+        assert not box(a, layout).intersects(metropole), BY_CODE[a].name
         for b in OVERSEAS[i + 1 :]:
-            assert not box(a).intersects(box(b)), (a, b)
+            assert not box(a, layout).intersects(box(b, layout)), (a, b)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("code", OVERSEAS)
-def test_outline_is_drawn_inside_its_box(code: str) -> None:
-    assert box(code).contains(display_geometry(code, region_outlines()[code]))
-    assert box(code).contains(display_outlines()[code])
+def test_outline_is_drawn_inside_its_box(code: str, layout: str) -> None:
+    assert box(code, layout).contains(display_geometry(code, region_outlines()[code], layout))
+    assert box(code, layout).contains(display_outlines(layout)[code])
+
+
+def test_a_territory_has_the_same_scale_in_every_layout() -> None:
+    for code in OVERSEAS:
+        assert len({insets(layout)[code].scale for layout in LAYOUTS}) == 1, BY_CODE[code].name
 
 
 def test_transformation_is_one_similarity_for_outline_and_markers() -> None:

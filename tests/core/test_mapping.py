@@ -13,16 +13,16 @@ from streamlit_folium import generate_leaflet_string
 
 from territoires.dataset import read_geocoded
 from territoires.filters import View, Zone, focus, per_region, select, toggled
-from territoires.insets import insets
+from territoires.insets import LAYOUTS, insets
 from territoires.mapping import (
     PALETTE,
     REGIONS_LIST_LABEL,
     RETURNED_OBJECT,
     MapAssets,
-    _leaflet_bounds,
     _Rendered,
     base_map,
     display_outlines,
+    framings,
     laureates_geojson,
     outlines_geojson,
     palette_properties,
@@ -32,6 +32,7 @@ from territoires.mapping import (
     selection_layer,
     selection_previews,
     to_safe_json,
+    whole_framings,
     whole_map_bounds,
     with_markers,
 )
@@ -107,9 +108,9 @@ def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame
     assert regions["labels"] == region_labels(per_region(laureates))
     labels = {v["slug"]: v["label"] for v in region_labels(per_region(laureates)).values()}
     assert len(labels) == 19
-    assert labels["grand-est"] == "Grand Est — 15 lauréats"
-    assert labels["saint-martin"] == "Saint-Martin — 1 lauréat"
-    assert labels["martinique"] == "Martinique — aucun lauréat"
+    assert labels["grand-est"] == "Grand Est — 15 villes lauréates"
+    assert labels["saint-martin"] == "Saint-Martin — 1 ville lauréate"
+    assert labels["martinique"] == "Martinique — aucune ville lauréate"
 
 
 def test_every_asset_url_is_local(whole_map: str) -> None:
@@ -132,6 +133,11 @@ def test_markers_sit_at_display_position_and_keep_real_coordinates(laureates: pd
     west, south, east, north = whole_map_bounds()
     assert west <= lon <= east  # drawn in its box beside the Hexagone
     assert south <= lat <= north
+    for layout in LAYOUTS:  # and where each layout of the boxes draws it
+        lon, lat = reunion["properties"]["placed"][layout]
+        west, south, east, north = whole_map_bounds(layout)
+        assert west <= lon <= east
+        assert south <= lat <= north
     assert (reunion["properties"]["lat"], reunion["properties"]["lon"]) == pytest.approx(
         (-20.93, 55.29), abs=0.05
     )
@@ -147,8 +153,7 @@ def test_selection_layer_follows_the_filter(laureates: pd.DataFrame) -> None:
     assert selected == json.loads(
         '{"type":"FeatureCollection","features":[' + selected_outlines_json()["53"] + "]}"
     )
-    framing = json.loads(_leaflet_bounds(selection_bounds(("53",), bretagne)))
-    assert calls(script, "frame") == [{"bounds": framing, "framing": 0}]
+    assert calls(script, "frame") == [{"bounds": framings(("53",), bretagne), "framing": 0}]
 
 
 def test_a_town_found_alone_is_framed_with_its_region(laureates: pd.DataFrame) -> None:
@@ -190,12 +195,11 @@ def assert_previews_are_what_each_toggle_selects(laureates: pd.DataFrame, view: 
         shown = select(everything, after)
         key = "\n".join(sorted(f"{BY_CODE[c].name} ({numbers[c]})" for c in after.regions))
         assert [everything.iloc[i]["town"] for i in previews[key]["markers"]] == shown["town"].tolist()
-        framed = selection_bounds(focus(after, with_laureates), shown)
-        assert previews[key]["bounds"] == json.loads(_leaflet_bounds(framed))
+        assert previews[key]["bounds"] == framings(focus(after, with_laureates), shown)
     # And the view itself, which the map goes back to when the list does, without a run.
     assert data["own"]["key"] == "\n".join(sorted(f"{BY_CODE[c].name} ({numbers[c]})" for c in view.regions))
-    own = selection_bounds(focus(view, with_laureates), select(everything, view))
-    assert data["own"]["bounds"] == json.loads(_leaflet_bounds(own))
+    own = framings(focus(view, with_laureates), select(everything, view))
+    assert data["own"]["bounds"] == own
 
 
 def test_base_map_is_the_same_at_every_build(laureates: pd.DataFrame) -> None:
@@ -244,7 +248,11 @@ def test_rendered_text_is_never_compiled_as_a_template() -> None:
 def test_the_furniture_gets_the_palette_legend_and_french_names(whole_map: str) -> None:
     (furniture,) = calls(whole_map, "decorate")
     assert furniture["palette"] == PALETTE
-    assert [inset["label"] for inset in furniture["insets"]] == [BY_CODE[c].name for c in insets()]
+    for layout in LAYOUTS:
+        assert [inset["label"] for inset in furniture["insets"][layout]] == [
+            BY_CODE[c].name for c in insets()
+        ]
+    assert furniture["whole"] == whole_framings()
     assert furniture["frame_title"] == "Carte des villes lauréates"
     assert "Ville lauréate en </span>outre-mer (encadrés)" in furniture["legend"]
     assert whole_map.index("carte.decorate(") < whole_map.index("carte.regions(")  # the palette first

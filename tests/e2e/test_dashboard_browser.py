@@ -125,7 +125,7 @@ def test_click_on_region_shows_it_alone_and_click_again_shows_all(page: Page) ->
     page.evaluate(WATCH_CLICK_REPORTS, MAP_IFRAME)
     for markers, region in ((4, ["bretagne"]), (55, [])):
         sent.clear()
-        click_region(page, "bretagne", "Bretagne — 4 lauréats")
+        click_region(page, "bretagne", "Bretagne — 4 villes lauréates")
         wait_for_markers(page, markers)
         wait_for_query(page, "region", region)
         # The map reports the click at once; streamlit-folium's own report, 250 ms later, must not follow.

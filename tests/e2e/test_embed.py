@@ -98,10 +98,10 @@ def test_the_readme_snippet_embeds_a_working_filtered_map(
         for slug, label, towns in (
             (
                 "bretagne",
-                "Bretagne — 4 lauréats",
+                "Bretagne — 4 villes lauréates",
                 sorted(row["town"] for row in ALL_ROWS),
             ),  # clicked again: all
-            ("corse", "Corse — 1 lauréat", towns_of(CORSE)),
+            ("corse", "Corse — 1 ville lauréate", towns_of(CORSE)),
         ):
             x, y = feature_point(frame, "slug", slug)
             page.mouse.move(x, y)

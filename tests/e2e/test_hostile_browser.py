@@ -108,7 +108,7 @@ def test_hostile_strings_stay_text_everywhere(hostile_page: Page, tmp_path: Path
     expect(legend).to_have_text("Ville lauréate en métropoleVille lauréate en outre-mer (encadrés)")
     x, y = feature_point(page, "slug", "bourgogne-franche-comte")
     page.mouse.move(x, y)
-    expect(tooltip).to_have_text("Bourgogne-Franche-Comté — 3 lauréats")
+    expect(tooltip).to_have_text("Bourgogne-Franche-Comté — 3 villes lauréates")
 
     for document in (page, map_document(page)):
         assert document.evaluate(_INJECTED_JS) == NOTHING_INJECTED

@@ -78,7 +78,7 @@ def the_shared_link_works(page: Page, root: str, tmp_path: Path) -> None:
     assert len(markers) == 55
     assert all(container.contains(box) for box in markers)
 
-    click_region(page, "bretagne", "Bretagne — 4 lauréats")
+    click_region(page, "bretagne", "Bretagne — 4 villes lauréates")
     wait_for_markers(page, 4)
     wait_for_query(page, "region", ["bretagne"])
     choose_in_list(page, "Corse")
@@ -158,12 +158,12 @@ def test_the_page_reconnects_after_the_backend_restarts(browser: Browser, tmp_pa
                 # The first action starts the new session, which knows no callback yet (Streamlit
                 # registers them in a run): it shows the URL's view again, kept by every run.
                 sent_before = replies[-1]
-                click_region(page, "bretagne", "Bretagne — 4 lauréats")
+                click_region(page, "bretagne", "Bretagne — 4 villes lauréates")
                 wait_until(lambda: replies[-1] > sent_before, page, what="the new session's first run")
                 wait_for_app_idle(page)
                 wait_for_markers(page, 4)
                 # From then on the page works as before: a click on the region shown alone shows all.
-                click_region(page, "bretagne", "Bretagne — 4 lauréats")
+                click_region(page, "bretagne", "Bretagne — 4 villes lauréates")
                 wait_for_markers(page, 55)
                 wait_for_query(page, "region", [])
                 choose_in_list(page, "Corse")
