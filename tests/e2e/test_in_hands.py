@@ -520,7 +520,7 @@ def test_on_a_phone_markers_and_controls_are_targets_of_24_px_at_least(phone: Pa
             # A click, not a tap: Chromium's touch adjustment moves a tap that lands off the dot onto
             # the region's outline beneath (focusable), whatever the hit area (the report says so).
             phone.mouse.click(x + dx, y + dy)
-            expect(popup.locator("strong"), f"a tap {dx}, {dy} px from {town}").to_have_text(town)
+            expect(popup.locator("strong"), f"a click {dx}, {dy} px from {town}").to_have_text(town)
             map_frame(phone).get_by_role("button", name="Fermer la fiche").click()
             expect(popup).to_have_count(0)
             map_frame(phone).get_by_role("button", name="Recentrer").click()  # the popup panned the map
