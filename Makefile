@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed  # the JavaScript linter, from package-lock.json
 COMPILE := pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: run test lint bench outlines lock upgrade-check
+.PHONY: run test lint bench outlines lock upgrade-check mutation
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,20 @@ upgrade-check: $(UV) $(NODE_STAMP)
 	$(UV) pip list --python $(UPGRADE_VENV)/bin/python 2>/dev/null | grep -Ei '^(streamlit|streamlit-folium|folium|branca) '
 	$(UPGRADE_VENV)/bin/python -m tests.browser
 	$(UPGRADE_VENV)/bin/pytest -p no:cacheprovider tests/e2e tests/app
+
+# Mutation testing of territoires/ and geocode/ ([tool.mutmut] in pyproject.toml; docs/testing.md), not
+# part of `make test`: mutmut in a scratch environment from the dev lock, at low priority, stopped
+# (as by Ctrl-C) after MUTATION_SECONDS, 0 for no bound. mutants/ keeps each verdict: a rerun tests
+# only what is left, and what changed. `make mutation MUTANTS='territoires.filters.*'` tests (again)
+# the mutants of one module. The summary comes from tests/mutation.py.
+MUTMUT_VERSION := 3.8.1
+MUTATION_VENV := .cache/mutation-venv
+MUTATION_SECONDS ?= 3600
+MUTATION_CHILDREN ?= 1
+MUTANTS ?=
+mutation: $(UV)
+	test -x $(MUTATION_VENV)/bin/mutmut || { $(UV) venv --quiet --python $(PYTHON) $(MUTATION_VENV) && \
+	  $(UV) pip install --quiet --python $(MUTATION_VENV)/bin/python -r requirements-dev.txt mutmut==$(MUTMUT_VERSION); }
+	timeout --foreground --signal=INT --kill-after=60 $(MUTATION_SECONDS) nice -n 10 \
+	  $(MUTATION_VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS) || test $$? = 124
+	$(MUTATION_VENV)/bin/python -m tests.mutation

@@ -27,6 +27,7 @@ from territoires.regions import (
     placement_problem,
     region_outlines,
 )
+from tests.corpus import ACCEPTED, BAD, REFUSED
 
 REGION_COUNTS = {
     "Auvergne-Rhône-Alpes": 3,
@@ -195,3 +196,22 @@ def test_numbers_in_other_scripts_and_impossible_dates_are_refused(
     with pytest.raises(DatasetError) as refused:
         read_geocoded(with_cell(tmp_path, column, value))
     assert f"edited.csv — ligne 18, {expected}" in refused.value.notice
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_the_apps_reader_refuses_each_broken_file_naming_line_column_and_fault(name: str) -> None:
+    with pytest.raises(DatasetError) as refused:
+        read_geocoded(BAD / name)
+    notice = refused.value.notice
+    assert notice.startswith(f"{name} — ")
+    for part in REFUSED[name]:
+        assert part in notice
+    assert str(BAD) not in notice  # a page shows the file's name, not where it lives on the server
+    assert str(BAD / name) in refused.value.message  # the command line, the path as given
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_the_apps_reader_takes_odd_but_valid_files(name: str) -> None:
+    table = read_geocoded(BAD / name)
+    assert len(table) == ACCEPTED[name]
+    assert table.index.tolist() == list(range(ACCEPTED[name]))

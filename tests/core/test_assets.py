@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,24 @@ def test_a_static_dir_that_cannot_be_written_says_what_to_run(tmp_path: Path) ->
     ):
         with pytest.raises(StaticFilesError, match=r"python -m carte\.publish"):
             write()
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_an_unwritable_file_is_named_from_the_project_with_the_system_s_reason(
+    tmp_path: Path, inside: bool
+) -> None:
+    """Inside the project, the path a maintainer knows (« README.md/… »); elsewhere, the whole path."""
+    blocked = PROJECT_DIR / "README.md" if inside else tmp_path / "static"
+    if not inside:
+        blocked.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StaticFilesError) as refused:
+        publish("regions", ".json", "{}", blocked / "generated")
+    name = f"regions-{hashlib.sha256(b'{}').hexdigest()[:12]}.json"
+    shown = Path("README.md", "generated", name) if inside else blocked / "generated" / name
+    assert str(refused.value) == (
+        f"La carte ne peut pas écrire {shown} (Not a directory). Sur une copie en lecture seule, "
+        "préparez static/ à l'installation avec « python -m carte.publish », puis relancez l'application."
+    )
 
 
 def test_the_publish_command_prepares_static_quietly() -> None:

@@ -147,6 +147,13 @@ def test_file_names_say_what_they_hold() -> None:
     assert export_basename(View(regions=("53",), zone=Zone.METROPOLE, wave=2)) == (
         "laureats-au-coeur-des-territoires-bretagne-metropole-vague-2"
     )
+    # Up to four regions are named; more are counted.
+    assert export_basename(View(regions=("53", "44", "94", "11"))) == (
+        "laureats-au-coeur-des-territoires-bretagne-grand-est-corse-ile-de-france"
+    )
+    assert export_basename(View(regions=("53", "44", "94", "11", "28"))) == (
+        "laureats-au-coeur-des-territoires-5-regions"
+    )
 
 
 class TableReader(HTMLParser):

