@@ -15,6 +15,7 @@ from tests.e2e.harness import (
     has_focus,
     map_and_marker_boxes,
     map_document,
+    map_frame,
     marker_properties,
     tab_until,
     wait_for_app_idle,
@@ -187,6 +188,8 @@ def test_the_printed_page_is_an_a4_page_without_widgets(page: Page) -> None:
     ):
         expect(shown).to_be_visible()
     expect(page.locator("dl.counts")).to_contain_text("4 / 55")
+    for control in (".leaflet-control-zoom", ".map-recentre"):  # the map's own buttons, in its frame
+        expect(map_frame(page).locator(control)).to_be_hidden()
     rows = page.locator("table.printed-table tbody tr td:first-child")
     expect(rows).to_have_text(towns_of(BRETAGNE))
 
