@@ -102,6 +102,28 @@
         });
     };
 
+    // A tap inside a marker's hit circle but off its dot: the pointer events name the marker, then
+    // Chromium's touch adjustment sends the click to the element whose box covers most of the finger's
+    // area, a region's outline, which filtered the region instead. Such a click goes to the marker the
+    // tap's pointerup named, before Leaflet (listening on the container, bubbling) sees it.
+    carte.taps = function (map) {
+        var container = map.getContainer(), tapped = null;
+        function isMarker(el) {
+            return el.classList.contains("laureate-hit") || el.classList.contains("laureate");
+        }
+        container.addEventListener("pointerup", function (event) {
+            tapped = event.pointerType === "touch" && isMarker(event.target) ? event.target : null;
+        }, true);
+        container.addEventListener("click", function (event) {
+            var target = tapped;
+            tapped = null;
+            if (!target || target === event.target || !target.isConnected) { return; }
+            event.stopPropagation();
+            target.dispatchEvent(new window.MouseEvent("click", {bubbles: true, cancelable: true, view: window,
+                                                          clientX: event.clientX, clientY: event.clientY}));
+        }, true);
+    };
+
     function overlaps(a, b) {
         return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     }

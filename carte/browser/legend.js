@@ -107,6 +107,7 @@
             });
         carte.wheel(map);
         carte.recentre(map);
+        carte.taps(map);
         carte.layout = largestLayout(map, spec.whole);  // once the controls, in its way, are there
         var drawn = spec.insets[carte.layout].map(function (inset) {
             var frame = L.rectangle(inset.bounds, {interactive: false, className: "inset-frame",
