@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from territoires.assets import LEAFLET_FILE, ensure_leaflet, publish, static_url
 from territoires.dataset import GEOCODED_PATH, read_geocoded
-from territoires.exports import EXPORTS, NUMBER_COLUMNS, TABLE_HEADINGS, printed_table, table_rows
+from territoires.exports import EXPORTS, table_html
 from territoires.filters import View, Zone, per_region, select
 from territoires.mapping import (
     MapAssets,
@@ -81,19 +80,9 @@ def publish_markers(laureates: pd.DataFrame) -> str:
     return publish("laureates", ".json", laureates_geojson(laureates))
 
 
-# The table's columns, as territoires.exports heads them (the spreadsheet download has the same).
-TABLE_COLUMNS = {
-    column: st.column_config.NumberColumn(heading, format="%.6f")
-    if column in NUMBER_COLUMNS
-    else st.column_config.TextColumn(heading, width="large" if column == "note" else None)
-    for column, heading in TABLE_HEADINGS.items()
-}
-
-
 class Dataset(NamedTuple):
     key: FileKey  # of the file it was read from: what downloads and the date shown refer to
     laureates: pd.DataFrame  # with their markers (`with_markers`)
-    table: pa.Table  # TABLE_COLUMNS of the same rows, in order: a view's table is a `take`, not a conversion
 
 
 # A resource, not data: shared as is by every session (nothing mutates it) instead of copied per rerun.
@@ -101,11 +90,7 @@ class Dataset(NamedTuple):
 def load_laureates(path: str, mtime_ns: int, size: int) -> Dataset:
     """The dataset, read again only when the file changes (mtime and size are the key)."""
     laureates = with_markers(read_geocoded(Path(path)))
-    return Dataset(
-        (path, mtime_ns, size),
-        laureates,
-        pa.Table.from_pandas(table_rows(laureates), preserve_index=False),
-    )
+    return Dataset((path, mtime_ns, size), laureates)
 
 
 def view_key(view: View) -> ViewKey:
@@ -131,9 +116,9 @@ def export_file(path: str, mtime_ns: int, size: int, view: ViewKey, kind: str) -
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def printed_table_html(path: str, mtime_ns: int, size: int, view: ViewKey) -> str:
-    """The table of a view for the printed page (`printed_table`), kept for views seen again."""
-    return printed_table(select(load_laureates(path, mtime_ns, size).laureates, _view(view)))
+def view_table(path: str, mtime_ns: int, size: int, view: ViewKey) -> str:
+    """The table of a view (`table_html`), kept for views seen again."""
+    return table_html(select(load_laureates(path, mtime_ns, size).laureates, _view(view)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -43,6 +43,7 @@ NUMBER_COLUMNS = frozenset({"latitude", "longitude"})
 # OWASP's CSV injection advice: text starting with one of these is taken by spreadsheets for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "Lauréates"
+TABLE_LABEL = "Liste des villes lauréates"  # the table's heading on the page, and its scrolled region's name
 COORDINATE_FORMAT = "0.000000"
 COLUMN_WIDTHS = {"town": 28, "department": 28, "region": 28, "insee_code": 11, "note": 60}  # characters
 
@@ -68,10 +69,14 @@ def table_rows(laureates: pd.DataFrame) -> pd.DataFrame:
     return shown.loc[:, list(TABLE_HEADINGS)]
 
 
-def printed_table(laureates: pd.DataFrame) -> str:
-    """The table as HTML, for the printed page: the page's table draws on a canvas, which prints
-    only the ten rows it shows. The same columns, headings and number format."""
-    head = "".join(f"<th>{html.escape(heading)}</th>" for heading in TABLE_HEADINGS.values())
+def table_html(laureates: pd.DataFrame) -> str:
+    """The page's table of a view, on screen and printed: a plain HTML table, which the page's script
+    (carte/browser/page.js) sorts by the column whose heading is clicked; numbers sort as numbers."""
+    head = "".join(
+        f'<th scope="col" aria-sort="none"{" data-number" if column in NUMBER_COLUMNS else ""}>'
+        f'<button type="button">{html.escape(heading)}</button></th>'
+        for column, heading in TABLE_HEADINGS.items()
+    )
     body = "".join(
         "<tr>"
         + "".join(
@@ -81,7 +86,10 @@ def printed_table(laureates: pd.DataFrame) -> str:
         + "</tr>"
         for row in table_rows(laureates).to_dict(orient="records")
     )
-    return f'<table class="printed-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<div class="laureates-table" role="region" aria-label="{TABLE_LABEL}" tabindex="0">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def to_spreadsheet_bytes(laureates: pd.DataFrame) -> bytes:

@@ -15,7 +15,7 @@ def parts_drawn(app: AppTest) -> dict[str, int]:
     """How many elements of each part around the map the run drew, and the map's component."""
     bodies = [element.proto.body for element in app.get("html")]
     return {
-        "table": len(app.dataframe),
+        "table": sum('class="laureates-table"' in body for body in bodies),
         "downloads": len(app.get("download_button")),
         "programme": sum("Le programme en chiffres" in body for body in bodies),
         "bars": sum('class="bars"' in body for body in bodies),

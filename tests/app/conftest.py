@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territoires import PROJECT_DIR
+from tests.tables import table_cells
 
 DASHBOARD = str(PROJECT_DIR / "dashboard.py")
 TIMEOUT_S = 60  # a first run imports folium, pandas and the outlines; later ones are fast
@@ -38,6 +39,13 @@ def counts_shown(app: AppTest) -> dict[str, str]:
         for block in blocks
         for label, value in COUNT.findall(block)
     }
+
+
+def towns_in_table(app: AppTest) -> list[str]:
+    """The towns of the page's table, in its order; none when it is not drawn."""
+    tables = [element.value for element in app.html if 'class="laureates-table"' in element.value]
+    assert len(tables) <= 1, tables
+    return [row[0] for table in tables for row in table_cells(table)[1:]]
 
 
 def url_values(app: AppTest, key: str) -> list[str]:

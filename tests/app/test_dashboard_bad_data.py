@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territoires.dataset import GEOCODED_PATH
-from tests.app.conftest import counts_shown, displayed
+from tests.app.conftest import counts_shown, displayed, towns_in_table
 from tests.corpus import ACCEPTED, BAD, REFUSED, write_many_rows
 
 
@@ -63,7 +63,7 @@ def test_markup_in_data_is_shown_as_text(
     monkeypatch: pytest.MonkeyPatch, open_app: Callable[..., AppTest]
 ) -> None:
     app = open_with(BAD / "markup_in_text_fields.csv", monkeypatch, open_app)
-    towns = list(app.dataframe[0].value["town"])
+    towns = towns_in_table(app)
     assert "<img src=x onerror=alert(1)>" in towns
     assert "<script>alert(2)</script>" in towns
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import counts_shown, displayed, url_values
+from tests.app.conftest import counts_shown, displayed, towns_in_table, url_values
 
 
 def test_counts_with_no_filter(open_app: Callable[..., AppTest]) -> None:
@@ -75,7 +75,7 @@ def test_search_on_town_name(open_app: Callable[..., AppTest]) -> None:
     app.text_input(key="q").input("saint lo").run()
     assert counts_shown(app)["Villes lauréates"] == "2 / 55"
     assert url_values(app, "q") == ["saint lo"]
-    assert len(app.dataframe[0].value) == 2
+    assert len(towns_in_table(app)) == 2
 
 
 def test_region_options_carry_their_count(open_app: Callable[..., AppTest]) -> None:

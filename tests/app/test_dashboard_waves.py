@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territoires.dataset import GEOCODED_PATH
-from tests.app.conftest import counts_shown, displayed, url_values
+from tests.app.conftest import counts_shown, displayed, towns_in_table, url_values
 from tests.waves import SECOND_WAVE, write_two_waves
 
 FOUR_COUNTS = {"Villes lauréates", "Métropole", "Outre-mer", "Régions représentées"}
@@ -31,7 +31,7 @@ def wave_controls(app: AppTest) -> list[str]:
 
 
 def towns_listed(app: AppTest) -> set[str]:
-    return set(app.dataframe[0].value["town"])
+    return set(towns_in_table(app))
 
 
 @pytest.mark.usefixtures("two_waves")

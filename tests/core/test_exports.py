@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -19,12 +18,13 @@ from territoires.dataset import GEOCODED_PATH
 from territoires.exports import (
     EXPORTS,
     export_basename,
-    printed_table,
+    table_html,
     to_csv_bytes,
     to_geojson_bytes,
     to_spreadsheet_bytes,
 )
 from territoires.filters import View, Zone, select
+from tests.tables import TableReader
 
 SOFFICE = shutil.which("soffice")
 HEADINGS = ["Ville", "Département", "Région", "Code INSEE", "Latitude", "Longitude", "Note"]
@@ -156,30 +156,10 @@ def test_file_names_say_what_they_hold() -> None:
     )
 
 
-class TableReader(HTMLParser):
-    """The cells of an HTML table, row by row, as a browser reads their text; and every tag met."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.rows[-1].append("")
-
-    def handle_data(self, data: str) -> None:
-        if self.rows and self.rows[-1]:
-            self.rows[-1][-1] += data
-
-
-def test_the_printed_table_has_the_tables_headings_rows_and_numbers(laureates: pd.DataFrame) -> None:
+def test_the_page_s_table_has_the_headings_rows_and_numbers_of_the_view(laureates: pd.DataFrame) -> None:
     reader = TableReader()
     bretagne = select(laureates, View(regions=("53",)))
-    reader.feed(printed_table(bretagne))
+    reader.feed(table_html(bretagne))
     header, *rows = reader.rows
     assert header == HEADINGS
     assert [row[0] for row in rows] == bretagne["town"].tolist()
@@ -190,10 +170,10 @@ def test_the_printed_table_has_the_tables_headings_rows_and_numbers(laureates: p
     ]
 
 
-def test_the_printed_table_shows_markup_in_the_data_as_text(laureates: pd.DataFrame) -> None:
+def test_the_page_s_table_shows_markup_in_the_data_as_text(laureates: pd.DataFrame) -> None:
     reader = TableReader()
     hostile = laureates.head(1).assign(town="<img src=x onerror=alert(1)>", note="<b>gras</b> & co")
-    reader.feed(printed_table(hostile))
+    reader.feed(table_html(hostile))
     assert reader.rows[1][0] == "<img src=x onerror=alert(1)>"
     assert reader.rows[1][-1] == "<b>gras</b> & co"
-    assert set(reader.tags) == {"table", "thead", "tbody", "tr", "th", "td"}
+    assert set(reader.tags) == {"div", "table", "thead", "tbody", "tr", "th", "button", "td"}

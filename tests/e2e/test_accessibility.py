@@ -170,7 +170,8 @@ def test_keyboard_alone_filters_opens_a_popup_and_reaches_table_and_downloads(pa
     expect(popup).to_have_count(0)
 
     # On to the table, then the downloads; Enter on the first one downloads the selection.
-    tab_until(page, page.locator('[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]'))
+    tab_until(page, page.get_by_role("region", name="Liste des villes lauréates"))
+    tab_until(page, page.get_by_role("button", name="Ville", exact=True), max_presses=2)
     csv_button = page.get_by_role("button", name="Télécharger la sélection (CSV)")
     tab_until(page, csv_button)
     with page.expect_download() as info:
@@ -245,7 +246,7 @@ def test_phone_shows_everything_without_sideways_scroll_and_taps_filter(phone: P
         phone.get_by_role("button", name="Réinitialiser la vue"),
         phone.locator("dl.counts"),
         phone.locator(MAP_IFRAME),
-        phone.locator('[data-testid="stDataFrame"]'),
+        phone.get_by_role("region", name="Liste des villes lauréates"),
         phone.get_by_text(re.compile(r"^55 villes lauréates affichées sur 55")),
     ):
         within_phone_width(element)

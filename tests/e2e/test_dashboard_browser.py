@@ -304,7 +304,7 @@ def test_screenshot_of_the_dashboard(page: Page) -> None:
     expect(
         page.get_by_role("list", name="Villes lauréates par région").get_by_role("listitem")
     ).to_have_count(18)
-    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    expect(page.get_by_role("table")).to_be_visible()
     assert page.locator(MAP_IFRAME).is_visible()
     # The map's styles draw with the palette's custom properties, which the map's head defines.
     expect(map_frame(page).locator(".map-legend")).to_have_css(

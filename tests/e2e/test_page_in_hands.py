@@ -4,6 +4,7 @@ what people type as they type it, French wherever the page speaks, and the print
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -23,7 +24,13 @@ from tests.e2e.harness import (
     wait_for_markers,
     wait_for_query,
 )
-from tests.e2e.test_dashboard_browser import BRETAGNE, open_dashboard, regions_multiselect, towns_of
+from tests.e2e.test_dashboard_browser import (
+    BRETAGNE,
+    choose_in_list,
+    open_dashboard,
+    regions_multiselect,
+    towns_of,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -122,13 +129,11 @@ def assert_french(page: Page, view: str) -> None:
 def test_the_page_speaks_french_in_its_main_views(page: Page) -> None:
     open_dashboard(page)
     wait_for_app_idle(page)
-    page.locator('[data-testid="stDataFrame"]').hover()  # its toolbar shows
     assert_french(page, "/")
     expect(page.get_by_text("55 villes lauréates affichées sur 55", exact=False)).to_be_visible()
 
     open_dashboard(page, "/?region=bretagne", markers=4)
     wait_for_app_idle(page)
-    page.locator('[data-testid="stDataFrame"]').hover()
     assert_french(page, "?region=bretagne")
     expect(page.get_by_text("4 villes lauréates affichées sur 55", exact=False)).to_be_visible()
 
@@ -158,6 +163,43 @@ def test_the_page_speaks_french_in_its_main_views(page: Page) -> None:
     assert said == '"Aucune région ne correspond"', said
 
 
+def as_french_sorts(text: str) -> str:
+    """A key that orders town names as French does: accents and case aside (« Épinal » among the E)."""
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def test_the_table_sorts_by_the_heading_pressed_and_keeps_that_order_in_the_next_view(page: Page) -> None:
+    open_dashboard(page)
+    wait_for_app_idle(page)
+    table = page.get_by_role("table")
+    towns, latitudes = table.locator("tbody td:nth-child(1)"), table.locator("tbody td:nth-child(5)")
+    table.get_by_role("button", name="Latitude").click()
+    expect(table.get_by_role("columnheader", name="Latitude")).to_have_attribute("aria-sort", "ascending")
+    values = [float(text) for text in latitudes.all_inner_texts()]
+    assert len(values) == 55
+    assert values == sorted(values), "latitudes sorted as text, not as numbers"  # -21 before -12
+    table.get_by_role("button", name="Latitude").click()
+    expect(table.get_by_role("columnheader", name="Latitude")).to_have_attribute("aria-sort", "descending")
+    assert [float(text) for text in latitudes.all_inner_texts()] == sorted(values, reverse=True)
+    # By keyboard, then by town: French order, « Épinal » among the E.
+    heading = table.get_by_role("button", name="Ville", exact=True)
+    heading.focus()
+    page.keyboard.press("Enter")
+    expect(table.get_by_role("columnheader", name="Ville")).to_have_attribute("aria-sort", "ascending")
+    expect(table.get_by_role("columnheader", name="Latitude")).to_have_attribute("aria-sort", "none")
+    names = towns.all_inner_texts()
+    assert names == sorted(names, key=as_french_sorts)
+    page.keyboard.press("Enter")
+    expect(towns.first).to_have_text(max(names, key=as_french_sorts))
+    # Another view draws another table: in the order chosen.
+    choose_in_list(page, "Bret")
+    page.keyboard.press("Escape")  # the list's open menu hides the rest of the page from roles
+    wait_for_markers(page, 4)
+    bretagne: list[str] = sorted(towns_of(BRETAGNE), key=as_french_sorts, reverse=True)
+    expect(towns).to_have_text(bretagne)
+    expect(table.get_by_role("columnheader", name="Ville")).to_have_attribute("aria-sort", "descending")
+
+
 def test_the_printed_page_is_an_a4_page_without_widgets(page: Page) -> None:
     open_dashboard(page, "/?region=bretagne", markers=4)
     wait_for_app_idle(page)
@@ -170,7 +212,6 @@ def test_the_printed_page_is_an_a4_page_without_widgets(page: Page) -> None:
         page.get_by_role("button", name=re.compile("^Télécharger")),
         page.get_by_role("link", name="Passer la carte"),
         page.locator('[data-testid="stHeader"]'),
-        page.locator('[data-testid="stDataFrame"]'),
     ]
     assert all(widget.count() for widget in widgets)  # on screen, each is there
     # Printed from a desktop's screen: the print layout, then the width of the paper.
@@ -184,14 +225,19 @@ def test_the_printed_page_is_an_a4_page_without_widgets(page: Page) -> None:
         page.locator("dl.counts"),
         page.locator(MAP_IFRAME),
         page.locator(".source"),
-        page.locator("table.printed-table"),
+        page.get_by_role("table"),
     ):
         expect(shown).to_be_visible()
     expect(page.locator("dl.counts")).to_contain_text("4 / 55")
     for control in (".leaflet-control-zoom", ".map-recentre"):  # the map's own buttons, in its frame
         expect(map_frame(page).locator(control)).to_be_hidden()
-    rows = page.locator("table.printed-table tbody tr td:first-child")
+    rows = page.locator(".laureates-table tbody tr td:first-child")
     expect(rows).to_have_text(towns_of(BRETAGNE))
+    cut = page.evaluate(
+        "() => { const box = document.querySelector('.laureates-table');"
+        " return box.scrollHeight - box.clientHeight; }"
+    )
+    assert cut == 0, f"the printed table hides {cut} px of its rows"
 
     wait_for_map_still(page)
     container, markers = map_and_marker_boxes(page)
@@ -200,7 +246,7 @@ def test_the_printed_page_is_an_a4_page_without_widgets(page: Page) -> None:
     assert not outside, f"the printed map does not frame the view: {outside} outside {container}"
     widths = page.evaluate(
         """() => [document.scrollingElement.scrollWidth,
-                  ...Array.from(document.querySelectorAll("h1, dl.counts, iframe, table.printed-table, .source"),
+                  ...Array.from(document.querySelectorAll("h1, dl.counts, iframe, .laureates-table, .source"),
                                 (el) => el.getBoundingClientRect().right)]"""
     )
     assert max(widths) <= A4_CONTENT_WIDTH_PX, f"wider than an A4 page ({A4_CONTENT_WIDTH_PX} px): {widths}"
