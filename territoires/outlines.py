@@ -239,7 +239,7 @@ def build(tarball: Path | None) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m territoires.outlines", description=__doc__.splitlines()[0]
+        prog="python -m territoires.outlines", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--tarball", type=Path, help=f"{PACKAGE}-{VERSION}.tgz déjà téléchargé")
     parser.add_argument("--output", type=Path, default=OUTLINES_PATH, help="défaut : data/regions.geojson")

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from territoires.assets import LEAFLET_FILE, static_url
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "laureates_geocoded.csv"
-LEAFLET = "/app/static/leaflet"
 
 
 @st.cache_data
@@ -23,8 +24,9 @@ regions = st.multiselect("Régions", sorted(df["region"].unique()), placeholder=
 shown = df[df["region"].isin(regions)] if regions else df
 
 fmap = folium.Map(location=(46.6, 2.4), zoom_start=5, tiles=None)
-fmap.default_js = [("leaflet", f"{LEAFLET}/leaflet.js")]
-fmap.default_css = [("leaflet_css", f"{LEAFLET}/leaflet.css")]
+base = str(st.get_option("server.baseUrlPath") or "")
+fmap.default_js = [("leaflet", static_url(LEAFLET_FILE["js"], base))]
+fmap.default_css = [("leaflet_css", static_url(LEAFLET_FILE["css"], base))]
 for lat, lon, town in zip(shown["latitude"], shown["longitude"], shown["town"], strict=True):
     folium.CircleMarker(
         (float(lat), float(lon)), radius=6, fill=True, tooltip=str(town), class_name="laureate"

@@ -237,9 +237,9 @@ def test_the_help_names_the_command_and_says_what_each_option_takes_and_its_defa
     assert done.value.code == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("usage: python -m territoires.outlines [-h] [--tarball TARBALL]")
-    assert (
-        lines[2]
-        == "Builds data/regions.geojson and data/departments.geojson, the region and department outlines,"
+    assert lines[2] == (  # the docstring's whole first sentence, not its first line
+        "Builds data/regions.geojson and data/departments.geojson, the region and department outlines, "
+        "from a package installed by name from npm."
     )
 
     def said(option: str) -> str:
