@@ -449,3 +449,29 @@ def test_a_row_whose_region_name_and_code_are_both_unknown_gets_those_two_proble
         "ligne 18, colonne « region »",
         "ligne 18, colonne « region_code »",
     ]
+
+
+def test_a_notice_shows_five_problems_one_a_line_and_counts_the_others(tmp_path: Path) -> None:
+    table = pd.read_csv(GEOCODED_PATH, dtype=str, keep_default_na=False)
+    colmar = table["town"] == "Colmar"
+    cells = {"town": " ", "place": " ", "region": "Alsace", "region_code": "42", "overseas": "oui"}
+    for column, value in {**cells, "wave": "x", "announced": "hier"}.items():
+        table.loc[colmar, column] = value
+    path = tmp_path / "edited.csv"
+    path.write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    with pytest.raises(DatasetError) as refused:
+        read_geocoded(path)
+    assert len(refused.value.problems) == 7
+    assert refused.value.notice.split("\n") == [
+        f"edited.csv — ligne 18, colonne « {column} » : {text}"
+        for column, text in [
+            ("town", "nom de ville vide."),
+            ("place", "lieu vide : indiquez la commune où la lauréate est placée."),
+            ("region", "région inconnue « Alsace » ; utilisez son nom officiel (ex. « Grand Est »)."),
+            ("region_code", "code de région inconnu « 42 » (ex. « 44 », « 04 », « 978 »)."),
+            ("overseas", "valeur « oui » : « true » ou « false » attendu."),
+        ]
+    ] + ["… et 2 autre(s) problème(s) dans edited.csv."]
+    # The command line's message is the same with the path as given, and is the exception's text.
+    assert refused.value.message == refused.value.notice.replace("edited.csv", str(path))
+    assert str(refused.value) == refused.value.message
