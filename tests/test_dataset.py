@@ -475,3 +475,16 @@ def test_a_notice_shows_five_problems_one_a_line_and_counts_the_others(tmp_path:
     # The command line's message is the same with the path as given, and is the exception's text.
     assert refused.value.message == refused.value.notice.replace("edited.csv", str(path))
     assert str(refused.value) == refused.value.message
+
+
+def test_problems_are_listed_in_file_order_whichever_check_found_them(tmp_path: Path) -> None:
+    """A bad coordinate on line 3 comes before a bad fact on line 4, though facts are checked first."""
+    table = pd.read_csv(GEOCODED_PATH, dtype=str, keep_default_na=False)
+    table.loc[1, "latitude"] = "quarante-quatre"
+    table.loc[2, "town"] = " "
+    path = tmp_path / "edited.csv"
+    path.write_text(table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    assert [p.split(" : ")[0] for p in refused_problems(path)] == [
+        "ligne 3, colonne « latitude »",
+        "ligne 4, colonne « town »",
+    ]
