@@ -278,8 +278,8 @@ def test_a_coordinate_past_its_bound_is_out_of_range_and_the_bound_itself_is_not
 def test_the_apps_table_has_the_files_columns_typed_and_rows_numbered_from_0(geocoded: pd.DataFrame) -> None:
     assert geocoded.columns.tolist() == list(FACT_COLUMNS + GEO_COLUMNS)
     assert geocoded.index.tolist() == list(range(55))
-    assert (geocoded["latitude"].dtype, geocoded["longitude"].dtype) == ("float64", "float64")
-    assert (geocoded["overseas"].dtype, geocoded["wave"].dtype) == (bool, "int64")
+    columns = ("latitude", "longitude", "overseas", "wave")
+    assert [str(geocoded[c].dtype) for c in columns] == ["float64", "float64", "bool", "int64"]
 
 
 HEADER = ",".join(FACT_COLUMNS + GEO_COLUMNS)
