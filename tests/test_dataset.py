@@ -222,6 +222,7 @@ def refused_problems(path: Path) -> list[str]:
     """Each problem the app's reader finds in the file, as the notice words it after the file name."""
     with pytest.raises(DatasetError) as refused:
         read_geocoded(path)
+    assert refused.value.path == path  # which the notice and the message name
     return [str(problem) for problem in refused.value.problems]
 
 
@@ -313,7 +314,7 @@ def test_a_missing_file_a_folder_and_a_ragged_table_are_told_apart(tmp_path: Pat
     ]
     with pytest.raises(DatasetError) as refused:
         read_laureates(tmp_path / "absent.csv")
-    assert [str(p) for p in refused.value.problems] == ["fichier introuvable. Vérifiez le chemin."]
+    assert refused.value.notice == "absent.csv — fichier introuvable. Vérifiez le chemin."
     assert refused_problems(tmp_path) == ["lecture impossible (Is a directory)."]
     header, first, second = GEOCODED_PATH.read_text(encoding="utf-8").splitlines()[:3]
     ragged = tmp_path / "ragged.csv"
