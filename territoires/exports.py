@@ -40,6 +40,7 @@ TABLE_HEADINGS: dict[str, str] = {
     "note": "Note",
 }
 NUMBER_COLUMNS = frozenset({"latitude", "longitude"})
+NUMBER_CLASS = ' class="number"'  # the page's table: right-aligned by page.css, sorted as numbers by page.js
 # OWASP's CSV injection advice: text starting with one of these is taken by spreadsheets for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "Lauréates"
@@ -73,14 +74,16 @@ def table_html(laureates: pd.DataFrame) -> str:
     """The page's table of a view, on screen and printed: a plain HTML table, which the page's script
     (carte/browser/page.js) sorts by the column whose heading is clicked; numbers sort as numbers."""
     head = "".join(
-        f'<th scope="col" aria-sort="none"{" data-number" if column in NUMBER_COLUMNS else ""}>'
+        f'<th scope="col" aria-sort="none"{NUMBER_CLASS if column in NUMBER_COLUMNS else ""}>'
         f'<button type="button">{html.escape(heading)}</button></th>'
         for column, heading in TABLE_HEADINGS.items()
     )
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td>{value:.6f}</td>" if column in NUMBER_COLUMNS else f"<td>{html.escape(str(value))}</td>"
+            f'<td class="number">{value:.6f}</td>'
+            if column in NUMBER_COLUMNS
+            else f"<td>{html.escape(str(value))}</td>"
             for column, value in row.items()
         )
         + "</tr>"

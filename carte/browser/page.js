@@ -25,7 +25,7 @@
     var collator = new Intl.Collator("fr", {numeric: true, sensitivity: "base"});
     function sortTable(table) {
         var headings = table.tHead.rows[0].cells, body = table.tBodies[0];
-        var number = headings[order.column].hasAttribute("data-number");
+        var number = headings[order.column].classList.contains("number");
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
             var x = a.cells[order.column].textContent, y = b.cells[order.column].textContent;

@@ -485,6 +485,7 @@ def test_a_phone_turned_after_load_keeps_the_inset_names_apart_and_the_insets_wh
         wait_for_map_still(phone)
         drawn = map_evaluate(phone, _NAMES_JS)
         labels = [(name, box) for name, box in drawn["insetLabels"] if box is not None]
+        assert len(labels) == 6, f"insets hidden after turning: {drawn['insetLabels']}"
         assert not pairwise_apart(labels), f"inset names over each other: {pairwise_apart(labels)}"
         for name, box in labels:
             assert inside(drawn["container"], box), f"the inset name {name} {box} is cut by the map's edge"
