@@ -19,6 +19,25 @@ RESULTS_DIR = Path("mutants")
 SOURCE_PATHS = ("territoires", "geocode")
 COLUMNS = ("killed", "timeout", "survived", "no tests", "other", "not tested")
 CAUGHT = ("killed", "timeout")
+# A function reached only through a shared fixture, and a test that relies on it: the recording
+# must attribute that test to it (tests/recording.py).
+THROUGH_FIXTURE = (
+    "territoires.mapping.x_base_map",
+    "tests/core/test_mapping.py::test_the_furniture_gets_the_palette_legend_and_french_names",
+)
+
+
+def recording_problem(stats: Path) -> str | None:
+    """Why mutmut's recording run missed the tests that reach code through shared fixtures, if it did."""
+    function, test = THROUGH_FIXTURE
+    recorded = json.loads(stats.read_text(encoding="utf-8"))["tests_by_mangled_function_name"]
+    if test in recorded.get(function, ()):
+        return None
+    return (
+        f"{stats} : le test {test} n'est pas relié à {function}. L'enregistrement de mutmut ne voit "
+        "plus les tests qui passent par une fixture partagée (tests/recording.py) : leurs mutants "
+        "survivraient à tort. Vérifiez la version de mutmut et tests/recording.py."
+    )
 
 
 def statuses(meta: Path) -> Counter[str]:
@@ -39,6 +58,9 @@ def main() -> int:
     metas = sorted(p for source in SOURCE_PATHS for p in (RESULTS_DIR / source).glob("*.py.meta"))
     if not metas:
         print(f"Aucun résultat dans {RESULTS_DIR}/ : lancez « make mutation ».", file=sys.stderr)
+        return 1
+    if problem := recording_problem(RESULTS_DIR / "mutmut-stats.json"):
+        print(problem, file=sys.stderr)
         return 1
     per_file = {str(meta.relative_to(RESULTS_DIR)).removesuffix(".meta"): statuses(meta) for meta in metas}
     rows = {name: counts for name, counts in per_file.items() if counts}  # files with no function: none

@@ -29,6 +29,7 @@ from territoires.regions import (
     region_outlines,
 )
 from tests.corpus import ACCEPTED, BAD, REFUSED
+from tests.recording import shared
 
 REGION_COUNTS = {
     "Auvergne-Rhône-Alpes": 3,
@@ -63,12 +64,12 @@ HOMONYM_FACTS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def laureates() -> pd.DataFrame:
     return read_laureates()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def geocoded() -> pd.DataFrame:
     return read_geocoded()
 

@@ -4,8 +4,9 @@ import pandas as pd
 import pytest
 
 from territoires.dataset import read_geocoded
+from tests.recording import shared
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared)
 def laureates() -> pd.DataFrame:
     return read_geocoded()

@@ -37,6 +37,7 @@ from territoires.mapping import (
     with_markers,
 )
 from territoires.regions import BY_CODE
+from tests.recording import shared
 from tests.waves import write_two_waves
 
 OUTLINES_URL = "/app/static/generated/regions-test.geojson"
@@ -79,7 +80,7 @@ def selection_script(laureates: pd.DataFrame, codes: tuple[str, ...] = (), tiles
     return script
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def whole_map(laureates: pd.DataFrame) -> str:
     fmap = base_map(ASSETS, per_region(laureates))
     selection_layer(with_markers(laureates), (), (), tiles=False).add_to(fmap)

@@ -17,6 +17,7 @@ from geocode.storage import Answer
 from territoires import PROJECT_DIR
 from territoires.dataset import GEOCODED_PATH, read_laureates
 from territoires.regions import BY_CODE
+from tests.recording import shared
 
 # Homonyms the region filter and the population order must settle: (latitude, longitude).
 HOMONYMS = {
@@ -29,7 +30,7 @@ HOMONYMS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared)
 def located() -> dict[str, tuple[Place, Answer]]:
     geocoder = OfflineGeocoder()
     found = {}
