@@ -133,7 +133,7 @@ def region_labels(per_region: dict[str, int]) -> dict[str, dict[str, object]]:
 
 
 def with_markers(laureates: pd.DataFrame) -> pd.DataFrame:
-    """The laureates plus where each is drawn and its marker as GeoJSON, computed once per dataset.
+    """The laureates plus each one's marker as GeoJSON, where it is drawn, computed once per dataset.
 
     The marker's properties keep the real coordinates for the popup.
     """
@@ -166,9 +166,7 @@ def with_markers(laureates: pd.DataFrame) -> pd.DataFrame:
         )
         for row, (lon, lat), where in zip(laureates.to_dict(orient="records"), drawn, placed, strict=True)
     ]
-    return laureates.assign(
-        display_lon=[lon for lon, _ in drawn], display_lat=[lat for _, lat in drawn], marker_json=markers
-    )
+    return laureates.assign(marker_json=markers)
 
 
 def _rounded(lonlat: tuple[float, float]) -> list[float]:
@@ -236,7 +234,7 @@ class Call(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.call() }}{% endmacro %}")
 
-    def __init__(self, function: str, data: str = "null", *, on_map: bool = False) -> None:
+    def __init__(self, function: str, data: str, *, on_map: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.function, self.data, self.on_map = function, data, on_map
 
@@ -425,8 +423,10 @@ def base_map(assets: MapAssets, per_region: dict[str, int]) -> folium.Map:
         tiles=None,
         zoom_snap=0.25,
         zoom_delta=0.5,
-        min_zoom=MIN_ZOOM,
-        max_zoom=MAX_ZOOM,
+        # Leaflet's own names: folium gives its min_zoom and max_zoom to a tile layer only, and the
+        # map starts with none; so they were lost, and the map zoomed out to the whole world.
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
     )
     # Leaflet alone, self-hosted, and the map's own code: folium's default CDN scripts (jQuery,
     # Bootstrap…) are not used.

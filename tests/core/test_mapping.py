@@ -6,18 +6,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import folium
 import pandas as pd
 import pytest
 from branca.element import Figure
 from streamlit_folium import generate_leaflet_string
 
+from territoires import PROJECT_DIR
 from territoires.dataset import read_geocoded
 from territoires.filters import View, Zone, focus, per_region, select, toggled
-from territoires.insets import LAYOUTS, insets
+from territoires.insets import DEFAULT_LAYOUT, LAYOUTS, display_position, insets
 from territoires.mapping import (
+    MAX_ZOOM,
+    MIN_ZOOM,
     PALETTE,
     REGIONS_LIST_LABEL,
     RETURNED_OBJECT,
+    TILE_URL,
     MapAssets,
     _Rendered,
     base_map,
@@ -40,6 +45,7 @@ from territoires.regions import BY_CODE
 from tests.recording import shared
 from tests.waves import write_two_waves
 
+BROWSER_DIR = PROJECT_DIR / "carte" / "browser"
 OUTLINES_URL = "/app/static/generated/regions-test.geojson"
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -112,6 +118,9 @@ def test_region_outlines_carry_class_and_counted_tooltip(laureates: pd.DataFrame
     assert labels["grand-est"] == "Grand Est — 15 villes lauréates"
     assert labels["saint-martin"] == "Saint-Martin — 1 ville lauréate"
     assert labels["martinique"] == "Martinique — aucune ville lauréate"
+    counts = {v["slug"]: v["count"] for v in region_labels(per_region(laureates)).values()}
+    assert (counts["grand-est"], counts["saint-martin"], counts["martinique"]) == (15, 1, 0)
+    assert counts == {BY_CODE[code].slug: n for code, n in per_region(laureates).items()}
 
 
 def test_every_asset_url_is_local(whole_map: str) -> None:
@@ -141,6 +150,21 @@ def test_markers_sit_at_display_position_and_keep_real_coordinates(laureates: pd
         assert south <= lat <= north
     assert (reunion["properties"]["lat"], reunion["properties"]["lon"]) == pytest.approx(
         (-20.93, 55.29), abs=0.05
+    )
+    fougeres = next(f for f in features if f["properties"]["town"] == "Fougères")
+    assert fougeres["properties"] == {
+        "town": "Fougères",
+        "department": "Ille-et-Vilaine (35)",
+        "region": "Bretagne",
+        "insee": "35115",
+        "note": "",
+        "overseas": False,
+        "lat": pytest.approx(48.35, abs=0.01),
+        "lon": pytest.approx(-1.20, abs=0.01),
+    }
+    # Only an overseas marker has places of its own in each layout of the boxes.
+    assert {f["properties"]["town"] for f in features if "placed" in f["properties"]} == set(
+        laureates.loc[laureates["overseas"], "town"]
     )
 
 
@@ -267,3 +291,164 @@ def test_the_previews_watch_the_list_the_page_labels(laureates: pd.DataFrame) ->
     (watched,) = calls(fmap.get_root().render(), "watchPreviews")
     assert watched == {"url": "/app/static/generated/laureates-test.json", "list_label": REGIONS_LIST_LABEL}
     assert not calls(base_map(ASSETS, per_region(laureates)).get_root().render(), "watchPreviews")
+
+
+BROWSER_CODE = "\n".join(p.read_text(encoding="utf-8") for p in sorted(BROWSER_DIR.glob("*.js")))
+GEOJSON_MEMBERS = {"type", "features", "properties", "geometry", "coordinates"}  # what L.geoJSON reads
+# Members the browser code reads other than as `.name`, and how.
+READ_WHOLE = {"framing": "carte.frame compares JSON.stringify(spec): a new count of resets refits"}
+
+
+def sent_names(data: object) -> set[str]:
+    """The member names of the JSON the map's calls carry; not the keys that are data (region codes,
+    layouts, the previews' keys), nor the palette's colours (test_palette.py)."""
+    if isinstance(data, list):
+        return set().union(*map(sent_names, data))
+    if not isinstance(data, dict):
+        return set()
+    names = {k for k in data if re.fullmatch(r"[A-Za-z_]+", k) and k not in LAYOUTS}
+    return names.union(*(sent_names(v) for k, v in data.items() if k != "palette"))
+
+
+def every_call(laureates: pd.DataFrame) -> tuple[str, folium.Map, folium.FeatureGroup]:
+    """The script of a map with every call Python makes: previews, two selected regions, the tiles."""
+    everything = with_markers(laureates)
+    view = View(regions=("53", "04"))  # Bretagne, and La Réunion drawn in its box
+    fmap = base_map(
+        replace(ASSETS, markers="/app/static/generated/laureates-test.json"), per_region(laureates)
+    )
+    shown = select(everything, view)
+    previews = selection_previews(everything, view, per_region(laureates))
+    group = selection_layer(shown, view.regions, view.regions, tiles=True, previews=previews)
+    group.add_to(fmap)
+    return fmap.get_root().render(), fmap, group
+
+
+def test_every_call_and_member_the_map_sends_is_one_the_browser_code_reads(laureates: pd.DataFrame) -> None:
+    script, fmap, group = every_call(laureates)
+    called = re.findall(r"carte\.(\w+)\((\w+), ", script)
+    functions = {function for function, _ in called}
+    assert functions == {
+        "decorate",
+        "regions",
+        "fit",
+        "watchPreviews",
+        "showSelected",
+        "showLaureates",
+        "frame",
+        "setPreviews",
+    }
+    assert {f for f in functions if not re.search(rf"carte\.{f} = function \(", BROWSER_CODE)} == set()
+    # Each on what it acts on: the map's furniture and framing on the map, the selection on its layer.
+    on = {
+        "showSelected": group.get_name(),
+        "showLaureates": group.get_name(),
+        "setPreviews": group.get_name(),
+    }
+    assert dict(called) == {f: on.get(f, fmap.get_name()) for f in functions}
+    data = [calls(script, f)[0] for f in functions] + [json.loads(outlines_geojson())]
+    names = sent_names(data)
+    assert {"layout", "placed", "town", "anchor", "named_towns_max", "list_label", "own"} <= names
+    unread = {
+        n for n in names - GEOJSON_MEMBERS - set(READ_WHOLE) if not re.search(rf"\.{n}\b", BROWSER_CODE)
+    }
+    assert unread == set()
+
+
+def assert_geojson(collection: dict[str, Any], geometries: set[str]) -> None:
+    assert collection["type"] == "FeatureCollection"
+    assert collection["features"]
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        assert isinstance(feature["properties"], dict)
+        assert feature["geometry"]["type"] in geometries
+        assert feature["geometry"]["coordinates"]
+
+
+def test_every_collection_the_map_draws_is_geojson(laureates: pd.DataFrame) -> None:
+    assert_geojson(json.loads(outlines_geojson()), {"Polygon", "MultiPolygon"})
+    for code in BY_CODE:  # one region at a time: the layer of a selection joins them
+        assert_geojson(
+            json.loads('{"type":"FeatureCollection","features":[' + selected_outlines_json()[code] + "]}"),
+            {"Polygon", "MultiPolygon"},
+        )
+    script = every_call(laureates)[0]
+    (selected,) = calls(script, "showSelected")
+    assert_geojson(selected, {"Polygon", "MultiPolygon"})
+    assert len(selected["features"]) == 1 + len(LAYOUTS)  # Bretagne, and La Réunion in each layout
+    assert_geojson(json.loads(laureates_geojson(with_markers(laureates))), {"Point"})
+
+
+def test_markers_are_drawn_to_the_metre_with_no_more_digits(laureates: pd.DataFrame) -> None:
+    """Five decimals of a degree, about 1 m: every digit more weighs on each run's payload."""
+    for feature in json.loads(laureates_geojson(with_markers(laureates)))["features"]:
+        p = feature["properties"]
+        row = laureates[laureates["town"] == p["town"]].iloc[0]
+        exact = {DEFAULT_LAYOUT: display_position(row["region_code"], p["lon"], p["lat"])}
+        drawn = {DEFAULT_LAYOUT: feature["geometry"]["coordinates"]}
+        if "placed" in p:
+            exact |= {
+                layout: display_position(row["region_code"], p["lon"], p["lat"], layout) for layout in LAYOUTS
+            }
+            drawn |= p["placed"]
+        for layout, (lon, lat) in drawn.items():
+            assert (lon, lat) == pytest.approx(exact[layout], abs=0.5e-5), (p["town"], layout)
+            assert (lon, lat) == (round(lon, 5), round(lat, 5)), (p["town"], layout)
+
+
+def test_framings_are_to_ten_metres_with_no_more_digits(laureates: pd.DataFrame) -> None:
+    for layout, corners in whole_framings().items():
+        west, south, east, north = whole_map_bounds(layout)
+        assert [*corners[0], *corners[1]] == pytest.approx([south, west, north, east], abs=0.5e-4)
+        assert all(v == round(v, 4) for corner in corners for v in corner)
+
+
+def test_the_map_opens_on_france_and_zooms_by_quarters_between_its_limits(whole_map: str) -> None:
+    options = whole_map[whole_map.index("L.map(") :]
+    west, south, east, north = whole_map_bounds()
+    lat, lon = json.loads(re.search(r"center: (\[[^\]]+\])", options)[1])  # type: ignore[index]
+    assert south < lat < north  # before the first fit, nowhere else
+    assert west < lon < east
+    for option, value in {
+        "zoom": 5,
+        "zoomSnap": 0.25,
+        "zoomDelta": 0.5,
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+    }.items():
+        assert re.search(rf'"{option}": {value},', options), option
+
+
+def test_the_background_is_openstreetmap_s_tiles_with_their_credit(laureates: pd.DataFrame) -> None:
+    script = selection_script(laureates, tiles=True)
+    layer = script[script.index(TILE_URL) :]
+    assert '"attribution": "\\u00a9 contributeurs d\\u0027OpenStreetMap"' in layer
+    assert '"maxZoom": 19,' in layer  # the tile server's deepest level
+
+
+def test_the_legend_s_dots_are_the_map_s(whole_map: str) -> None:
+    """As carte.laureates draws them (kit.js): the same radius, ring and dashes for each kind."""
+    radius = dict(re.findall(r"(\w+): (\d+)", re.search(r"DOT_RADIUS = \{([^}]*)\}", BROWSER_CODE)[1]))  # type: ignore[index]
+    ring = re.search(r"RING = (\d+)", BROWSER_CODE)[1]  # type: ignore[index]
+    dashes = re.search(r'dashArray: overseas \? "([^"]+)" : null', BROWSER_CODE)[1]  # type: ignore[index]
+    (furniture,) = calls(whole_map, "decorate")
+    dots = re.findall(
+        r"<div><svg [^>]*><circle ([^>]*)/></svg>.*?</span>(\w[^<]*)</div>", furniture["legend"]
+    )
+    assert [kind for _, kind in dots] == ["métropole", "outre-mer (encadrés)"]
+    for (circle, _), kind in zip(dots, ("metropole", "overseas"), strict=True):
+        attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', circle))
+        assert attributes["r"] == radius[kind]
+        assert attributes["fill"] == PALETTE[kind]
+        assert attributes["stroke"] == PALETTE["marker_ring"]
+        assert attributes["stroke-width"] == ring
+        assert attributes.get("stroke-dasharray") == (dashes if kind == "overseas" else None)
+
+
+def test_map_json_is_compact_keeps_its_letters_and_leaves_no_markup_or_template_raw() -> None:
+    data = {"town": "Saint-Étienne <b>&amp;</b> {{ x }} {% y %} {# z #}", "n": [1, 2]}
+    text = to_safe_json(data)
+    assert json.loads(text) == data
+    assert text.startswith('{"town":"Saint-Étienne ')
+    assert text.endswith(',"n":[1,2]}')
+    assert [raw for raw in ("<", ">", "&", "{{", "{%", "{#") if raw in text] == []
