@@ -53,3 +53,16 @@ def test_the_update_date_is_the_data_s_latest_announcement_with_its_geocoders(
 
 def test_every_geocoder_has_its_credit() -> None:
     assert set(PROVIDER_CREDITS) == set(PROVIDER_NAMES)
+
+
+def test_the_about_text_is_one_sentence_per_source_in_their_order() -> None:
+    sentences = sources_text().split(". ")
+    assert [sentence.split(" : ")[0] for sentence in sentences] == [source.what for source in SOURCES]
+    assert sources_text().endswith(".")
+
+
+def test_a_geocoder_the_page_does_not_know_is_named_as_the_file_names_it(laureates: pd.DataFrame) -> None:
+    """A file geocoded by hand or by a later version still says where its coordinates come from."""
+    mixed = laureates.assign(provider="offline")
+    mixed.loc[mixed["town"] == "Le Port", "provider"] = "relevé sur place"
+    assert update_text(mixed).endswith("coordonnées : GeoNames, géocodage hors ligne, relevé sur place.")
