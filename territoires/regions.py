@@ -109,7 +109,7 @@ def _placement_problem(
     gap = distance_km(own, lon, lat)
     if gap > PLACEMENT_TOLERANCE_KM:
         # The tangent plane is only a measure nearby; far off, the order of magnitude is what helps.
-        how_far = f"à {gap:.1f} km" if gap < FAR_KM else f"à plus de {FAR_KM} km"
+        how_far = f"à {gap:.1f} km" if gap <= FAR_KM else f"à plus de {FAR_KM} km"
         return f"ce point est {how_far} {named(code)} (tolérance : {PLACEMENT_TOLERANCE_KM:g} km)"
     # Only outlines within a degree can be nearer than the tolerance; the others are not measured.
     for other, outline in outlines.items():

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from territoires import PROJECT_DIR
-from territoires.assets import STATIC_LEAFLET_DIR, StaticFilesError, ensure_leaflet, publish, static_url
+from territoires.assets import (
+    LEAFLET_FILES,
+    STATIC_LEAFLET_DIR,
+    StaticFilesError,
+    ensure_leaflet,
+    leaflet_source,
+    publish,
+    static_url,
+)
 
 
 def test_leaflet_is_copied_from_its_package(tmp_path: Path) -> None:
@@ -16,6 +27,51 @@ def test_leaflet_is_copied_from_its_package(tmp_path: Path) -> None:
     assert (target / "leaflet.js").read_text(encoding="utf-8").startswith("/* @preserve")
     assert "Leaflet 1.9.4" in (target / "leaflet.js").read_text(encoding="utf-8")[:200]
     assert (target / "leaflet.css").exists()
+
+
+def test_leaflet_is_copied_with_the_folders_it_lacks(tmp_path: Path) -> None:
+    target = ensure_leaflet(tmp_path / "checkout" / "static" / "leaflet")
+    assert all((target / name).exists() for name in LEAFLET_FILES)
+
+
+@pytest.mark.parametrize("removable", [True, False])
+def test_a_start_that_loses_the_race_to_another_keeps_the_other_s_copy_and_no_staging_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, removable: bool
+) -> None:
+    """Another start puts Leaflet in place while this one copies it: this one's copy is dropped,
+    and a copy that cannot be removed (a file held open on a network share) does not stop it."""
+    target = tmp_path / "static" / "leaflet"
+    source = leaflet_source()
+
+    def source_once_the_other_start_is_done() -> Path:
+        shutil.copytree(source, target)
+        (target / "other-start").touch()
+        return source
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("territoires.assets.leaflet_source", source_once_the_other_start_is_done)
+    with monkeypatch.context() as held:
+        if not removable:
+            held.setattr(os, "unlink", refused)
+        assert ensure_leaflet(target) == target
+    assert (target / "other-start").exists()
+    if removable:
+        assert [p.name for p in target.parent.iterdir()] == ["leaflet"]
+
+
+def test_files_are_staged_beside_their_target_not_in_the_system_s_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename is atomic only within one file system, and /tmp is often another (tmpfs): here the
+    system's temporary folder cannot be used at all, and nothing needs it."""
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
+    target = ensure_leaflet(tmp_path / "static" / "leaflet")
+    assert all((target / name).exists() for name in LEAFLET_FILES)
+    published = publish("regions", ".json", "{}", tmp_path / "static" / "generated")
+    assert (tmp_path / "static" / published).read_text(encoding="utf-8") == "{}"
 
 
 def test_published_files_are_named_by_their_content(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from territoires.dataset import GEOCODED_PATH
+from territoires.dataset import GEOCODED_COLUMNS, GEOCODED_PATH
 from territoires.exports import (
     EXPORTS,
     export_basename,
@@ -60,6 +60,23 @@ def test_spreadsheet_text_that_looks_like_a_formula_stays_text(laureates: pd.Dat
     assert [cell.value for cell in notes] == hostile
     assert [cell.data_type for cell in notes] == ["s"] * len(hostile)
     assert [cell.quotePrefix for cell in notes] == [True] * 5 + [False]
+
+
+def test_spreadsheet_header_is_bold_and_frozen_and_only_the_coordinates_have_six_decimals(
+    laureates: pd.DataFrame,
+) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(to_spreadsheet_bytes(laureates))).active
+    assert sheet is not None
+    assert [cell.font.b for cell in sheet[1]] == [True] * len(HEADINGS)
+    assert sheet.freeze_panes == "A2"  # the headings stay in sight while the rows scroll
+    coordinates = {HEADINGS.index("Latitude"), HEADINGS.index("Longitude")}
+    formats = [[cell.number_format for cell in row] for row in sheet.iter_rows()]
+    assert formats[0] == ["General"] * len(HEADINGS)  # the headings are text, in no number format
+    assert len(formats) == 56
+    assert all(
+        row == ["0.000000" if column in coordinates else "General" for column in range(len(HEADINGS))]
+        for row in formats[1:]
+    )
 
 
 def test_libreoffice_opens_the_spreadsheet_with_text_numbers_and_no_formula(
@@ -114,6 +131,33 @@ def test_geojson_has_real_coordinates(laureates: pd.DataFrame) -> None:
     row = laureates[laureates["town"] == "Le Port"].iloc[0]
     assert port["geometry"]["coordinates"] == [round(row["longitude"], 6), round(row["latitude"], 6)]
     assert port["properties"]["overseas"] is True
+
+
+def test_geojson_is_an_rfc_7946_collection_of_points_with_the_data_file_s_other_columns_as_properties(
+    laureates: pd.DataFrame,
+) -> None:
+    collection = json.loads(to_geojson_bytes(laureates))
+    assert set(collection) == {"type", "features"}
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 55
+    facts = [column for column in GEOCODED_COLUMNS if column not in ("latitude", "longitude")]
+    for feature, row in zip(collection["features"], laureates.to_dict(orient="records"), strict=True):
+        assert feature == {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},  # x, y
+            "properties": {column: row[column] for column in facts},
+        }
+
+
+def test_geojson_coordinates_have_six_decimals_and_names_their_letters(laureates: pd.DataFrame) -> None:
+    """0.1 m, as in the data file; « Mézières », not « M\\u00e9zi\\u00e8res », for whoever opens it."""
+    precise = laureates[laureates["town"] == "Charleville-Mézières"].assign(
+        latitude=49.76851234, longitude=4.72487449
+    )
+    data = to_geojson_bytes(precise)
+    [feature] = json.loads(data)["features"]
+    assert feature["geometry"]["coordinates"] == [4.724874, 49.768512]
+    assert '"town": "Charleville-Mézières"'.encode() in data
 
 
 def towns_in(kind: str, data: bytes) -> list[str]:

@@ -11,6 +11,7 @@ from territoires.filters import (
     View,
     Zone,
     counts,
+    focus,
     fold,
     laureates_shown,
     matches_search,
@@ -135,11 +136,20 @@ def test_st_and_ste_are_saint_and_sainte_on_either_side() -> None:
     assert found("St Mar") == ["Saint-Marcel"]  # « St » is Saint, not the start of Sainte
 
 
+def test_a_search_within_an_already_narrowed_table_answers_for_its_own_rows(laureates: pd.DataFrame) -> None:
+    overseas = select(laureates, View(zone=Zone.OVERSEAS))
+    assert not overseas.index.equals(pd.RangeIndex(len(overseas)))  # rows 0 to 5 would hide a lost index
+    found = {"Saint-Joseph", "Saint-Laurent-du-Maroni", "Saint-Martin"}
+    assert set(overseas.loc[matches_search(overseas, "saint"), "town"]) == found
+    assert set(select(overseas, View(query="saint"))["town"]) == found
+
+
 @pytest.mark.parametrize(
     ("shown", "sentence"),
     [
         (0, "Aucune ville lauréate affichée sur 55"),
         (1, "1 ville lauréate affichée sur 55"),
+        (2, "2 villes lauréates affichées sur 55"),
         (12, "12 villes lauréates affichées sur 55"),
     ],
 )
@@ -150,6 +160,22 @@ def test_the_number_shown_is_written_in_the_singular_or_the_plural(shown: int, s
 def test_fold() -> None:
     assert fold("  Saint-Dié-des-Vosges ") == "saint die des vosges"
     assert fold("Provence-Alpes-Côte d'Azur") == "provence alpes cote d azur"
+    assert fold("L’Isle-d’Abeau") == fold("L'Isle-d'Abeau") == "l isle d abeau"  # the typographic apostrophe
+
+
+def test_a_view_frames_its_regions_else_its_zone_s_regions_with_laureates_else_none(
+    laureates: pd.DataFrame,
+) -> None:
+    with_laureates = [c for c, n in per_region(laureates).items() if n]
+    overseas = (code("guadeloupe"), code("guyane"), code("la-reunion"), code("mayotte"), code("saint-martin"))
+    assert focus(View(), with_laureates) == ()  # the markers are framed
+    assert focus(View(query="saint"), with_laureates) == ()
+    assert focus(View(zone=Zone.OVERSEAS), with_laureates) == overseas
+    metropole = tuple(c for c in with_laureates if c not in overseas)
+    assert len(metropole) == 13
+    assert focus(View(zone=Zone.METROPOLE), with_laureates) == metropole
+    assert focus(View(regions=(code("bretagne"),), zone=Zone.OVERSEAS), with_laureates) == (code("bretagne"),)
+    assert focus(View(regions=(code("corse"),)), with_laureates) == (code("corse"),)
 
 
 def test_counts_of_everything(laureates: pd.DataFrame) -> None:

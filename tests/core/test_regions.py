@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -12,6 +13,8 @@ from territoires.regions import (
     BY_CODE,
     BY_NAME,
     BY_SLUG,
+    EARTH_RADIUS_KM,
+    FAR_KM,
     PLACEMENT_TOLERANCE_KM,
     REGIONS,
     department_outlines,
@@ -147,3 +150,54 @@ def test_a_point_across_a_department_border_fails_even_within_the_tolerance() ->
         "ce point est plus près du département Haut-Rhin (68) que du département Bas-Rhin (67)"
     )
     assert department_placement_problem("68", *across) is None
+
+
+def test_a_point_on_the_border_of_two_departments_is_a_place_of_either() -> None:
+    on_border = (7.47, 48.16)  # a vertex of the line between Bas-Rhin and Haut-Rhin
+    assert department_outlines()["67"].boundary.covers(Point(*on_border))
+    assert department_outlines()["68"].boundary.covers(Point(*on_border))
+    assert department_placement_problem("67", *on_border) is None
+    assert department_placement_problem("68", *on_border) is None
+
+
+def east_of_null_island(km: float) -> Point:
+    """A territory reduced to the point `km` east of (0, 0), as `distance_km` measures it."""
+    far = Point(km / (math.radians(1) * EARTH_RADIUS_KM), 0)
+    assert distance_km(far, 0, 0) == km  # exactly: the boundaries below are met, not approached
+    return far
+
+
+@pytest.mark.parametrize(
+    ("km", "problem"),
+    [
+        (PLACEMENT_TOLERANCE_KM, None),
+        (math.nextafter(PLACEMENT_TOLERANCE_KM, math.inf), "à 2.0 km"),
+        (FAR_KM, "à 100.0 km"),
+        (math.nextafter(FAR_KM, math.inf), "à plus de 100 km"),
+    ],
+)
+def test_the_tolerance_and_the_far_distance_include_their_bound(
+    monkeypatch: pytest.MonkeyPatch, km: float, problem: str | None
+) -> None:
+    """Up to 2 km is within the tolerance; up to 100 km the distance is given, beyond it only its size."""
+    monkeypatch.setattr("territoires.regions.region_outlines", lambda: {"53": east_of_null_island(km)})
+    expected = problem and f"ce point est {problem} de la région Bretagne (tolérance : 2 km)"
+    assert placement_problem("53", 0, 0) == expected
+
+
+def test_a_point_as_near_to_another_territory_as_to_its_own_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nearer to its own than to any other: a tie is not nearer."""
+    east = east_of_null_island(1.0)
+    west = Point(-east.x, east.y)
+    monkeypatch.setattr("territoires.regions.region_outlines", lambda: {"53": west, "52": east})
+    assert distance_km(west, 0, 0) == distance_km(east, 0, 0) < PLACEMENT_TOLERANCE_KM
+    assert (
+        placement_problem("53", 0, 0)
+        == "ce point est plus près de la région Pays de la Loire que de la région Bretagne"
+    )
+    assert (
+        placement_problem("52", 0, 0)
+        == "ce point est plus près de la région Bretagne que de la région Pays de la Loire"
+    )
