@@ -143,7 +143,7 @@ def to_geojson_bytes(laureates: pd.DataFrame) -> bytes:
         for row in laureates.to_dict(orient="records")
     ]
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=1, default=int).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 class Export(NamedTuple):
