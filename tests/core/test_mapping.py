@@ -403,12 +403,11 @@ def test_framings_are_to_ten_metres_with_no_more_digits(laureates: pd.DataFrame)
         assert all(v == round(v, 4) for corner in corners for v in corner)
 
 
-def test_the_map_opens_on_france_and_zooms_by_quarters_between_its_limits(whole_map: str) -> None:
+def test_the_map_opens_centred_on_france_and_zooms_by_quarters_between_its_limits(whole_map: str) -> None:
     options = whole_map[whole_map.index("L.map(") :]
     west, south, east, north = whole_map_bounds()
     lat, lon = json.loads(re.search(r"center: (\[[^\]]+\])", options)[1])  # type: ignore[index]
-    assert south < lat < north  # before the first fit, nowhere else
-    assert west < lon < east
+    assert (lat, lon) == pytest.approx(((south + north) / 2, (west + east) / 2))  # before the first fit
     for option, value in {
         "zoom": 5,
         "zoomSnap": 0.25,
@@ -452,3 +451,14 @@ def test_map_json_is_compact_keeps_its_letters_and_leaves_no_markup_or_template_
     assert text.startswith('{"town":"Saint-Étienne ')
     assert text.endswith(',"n":[1,2]}')
     assert [raw for raw in ("<", ">", "&", "{{", "{%", "{#") if raw in text] == []
+
+
+def test_the_map_s_page_has_its_element_its_size_and_its_script(laureates: pd.DataFrame) -> None:
+    """What folium's templates give, rendered through `_RenderedParts`: the map's <div>, its style, and
+    its creation before the calls that use it."""
+    fmap = base_map(ASSETS, per_region(laureates))
+    html = fmap.get_root().render()
+    name = fmap.get_name()
+    assert f'<div class="folium-map" id="{name}" ></div>' in html
+    assert re.search(rf"#{name} \{{\s*position: relative;\s*width: 100.0%;\s*height: 100.0%;", html)
+    assert html.index(f'L.map(\n                "{name}"') < html.index(f"carte.decorate({name}, ")
