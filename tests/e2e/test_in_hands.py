@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from territoires.mapping import MIN_ZOOM
 from territoires.regions import REGIONS
 from tests.e2e.conftest import guarded_page
 from tests.e2e.harness import (
@@ -187,6 +188,20 @@ def test_the_wheel_over_the_map_scrolls_the_page_and_ctrl_wheel_zooms_then_recen
 
     map_frame(laptop).get_by_role("button", name="Recentrer").click()
     wait_until(lambda: map_zoom(laptop) == zoom, laptop, what="« Recentrer » to bring the framing back")
+
+
+def test_zooming_out_stops_at_the_scale_of_france(laptop: Page) -> None:
+    """Not at the whole world, where the map is a dot: « Zoom arrière » is disabled at MIN_ZOOM."""
+    open_dashboard(laptop)
+    wait_for_app_idle(laptop)
+    zoom_out = map_frame(laptop).get_by_role("button", name="Zoom arrière")
+    for _ in range(20):  # half a level a press: from the first framing, a few presses
+        if zoom_out.get_attribute("aria-disabled") == "true":
+            break
+        zoom_out.click()
+        wait_for_map_still(laptop)
+    assert map_zoom(laptop) == MIN_ZOOM
+    expect(zoom_out).to_have_attribute("aria-disabled", "true")
 
 
 # Boxes in the map's frame: [left, top, right, bottom].
