@@ -81,7 +81,7 @@ def table_html(laureates: pd.DataFrame) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="number">{value:.6f}</td>'
+            f"<td{NUMBER_CLASS}>{value:.6f}</td>"
             if column in NUMBER_COLUMNS
             else f"<td>{html.escape(str(value))}</td>"
             for column, value in row.items()

@@ -121,12 +121,13 @@ def outlines_geojson() -> str:
 
 
 def region_labels(per_region: dict[str, int]) -> dict[str, dict[str, object]]:
-    """What each outline's tooltip and click need: « Grand Est — 15 villes lauréates », slug, count."""
+    """What each outline's tooltip and click need: « Grand Est — 15 villes lauréates », slug, count.
+    `per_region` has every region, 0 included (`territoires.filters.per_region`)."""
     return {
         ref.code: {
             "slug": ref.slug,
-            "count": per_region.get(ref.code, 0),
-            "label": f"{ref.name} — {laureate_count_label(per_region.get(ref.code, 0))}",
+            "count": per_region[ref.code],
+            "label": f"{ref.name} — {laureate_count_label(per_region[ref.code])}",
         }
         for ref in REGIONS
     }

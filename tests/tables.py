@@ -6,19 +6,23 @@ from html.parser import HTMLParser
 
 
 class TableReader(HTMLParser):
-    """The cells of an HTML table, row by row, as a browser reads their text; and every tag met."""
+    """The cells of an HTML table, row by row, as a browser reads their text, and their classes;
+    and every tag met."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[list[str]] = []
+        self.classes: list[list[str | None]] = []
         self.tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         if tag == "tr":
             self.rows.append([])
+            self.classes.append([])
         elif tag in ("td", "th"):
             self.rows[-1].append("")
+            self.classes[-1].append(dict(attrs).get("class"))
 
     def handle_data(self, data: str) -> None:
         if self.rows and self.rows[-1]:

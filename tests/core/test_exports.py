@@ -17,6 +17,8 @@ import pytest
 from territoires.dataset import GEOCODED_COLUMNS, GEOCODED_PATH
 from territoires.exports import (
     EXPORTS,
+    NUMBER_COLUMNS,
+    TABLE_HEADINGS,
     export_basename,
     table_html,
     to_csv_bytes,
@@ -212,6 +214,10 @@ def test_the_page_s_table_has_the_headings_rows_and_numbers_of_the_view(laureate
     assert quimper[4:6] == [
         f"{value:.6f}" for value in bretagne.set_index("town").loc["Quimper", ["latitude", "longitude"]]
     ]
+    assert [row[-1] for row in rows] == bretagne["note"].tolist()  # nothing between the rows
+    # The coordinates' headings and cells are numbers: right-aligned (page.css), sorted as such (page.js).
+    numbers = ["number" if column in NUMBER_COLUMNS else None for column in TABLE_HEADINGS]
+    assert reader.classes == [numbers] * (1 + len(bretagne))
 
 
 def test_the_page_s_table_shows_markup_in_the_data_as_text(laureates: pd.DataFrame) -> None:

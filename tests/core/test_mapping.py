@@ -27,6 +27,7 @@ from territoires.mapping import (
     _Rendered,
     base_map,
     display_outlines,
+    framed_bounds,
     framings,
     laureates_geojson,
     outlines_geojson,
@@ -148,6 +149,7 @@ def test_markers_sit_at_display_position_and_keep_real_coordinates(laureates: pd
         west, south, east, north = whole_map_bounds(layout)
         assert west <= lon <= east
         assert south <= lat <= north
+    assert reunion["properties"]["overseas"] is True
     assert (reunion["properties"]["lat"], reunion["properties"]["lon"]) == pytest.approx(
         (-20.93, 55.29), abs=0.05
     )
@@ -278,6 +280,7 @@ def test_the_furniture_gets_the_palette_legend_and_french_names(whole_map: str) 
             BY_CODE[c].name for c in insets()
         ]
     assert furniture["whole"] == whole_framings()
+    assert calls(whole_map, "fit") == [whole_framings()]  # the first view: all of it
     assert furniture["frame_title"] == "Carte des villes lauréates"
     assert "Ville lauréate en </span>outre-mer (encadrés)" in furniture["legend"]
     assert whole_map.index("carte.decorate(") < whole_map.index("carte.regions(")  # the palette first
@@ -375,7 +378,10 @@ def test_every_collection_the_map_draws_is_geojson(laureates: pd.DataFrame) -> N
     script = every_call(laureates)[0]
     (selected,) = calls(script, "showSelected")
     assert_geojson(selected, {"Polygon", "MultiPolygon"})
-    assert len(selected["features"]) == 1 + len(LAYOUTS)  # Bretagne, and La Réunion in each layout
+    # Bretagne once, La Réunion once per layout of the boxes, each saying which.
+    assert [f["properties"].get("layout") for f in selected["features"]] == [None, *LAYOUTS]
+    outlines = json.loads(outlines_geojson())["features"]
+    assert {f["properties"]["code"] for f in outlines if "layout" in f["properties"]} == set(insets())
     assert_geojson(json.loads(laureates_geojson(with_markers(laureates))), {"Point"})
 
 
@@ -396,11 +402,21 @@ def test_markers_are_drawn_to_the_metre_with_no_more_digits(laureates: pd.DataFr
             assert (lon, lat) == (round(lon, 5), round(lat, 5)), (p["town"], layout)
 
 
-def test_framings_are_to_ten_metres_with_no_more_digits(laureates: pd.DataFrame) -> None:
+def assert_corners(corners: list[list[float]], bounds: tuple[float, float, float, float]) -> None:
+    """Leaflet's corners of `bounds` (west, south, east, north), to 4 decimals (about 10 m), no more."""
+    west, south, east, north = bounds
+    assert [*corners[0], *corners[1]] == pytest.approx([south, west, north, east], abs=0.5e-4)
+    assert all(v == round(v, 4) for corner in corners for v in corner)
+
+
+def test_each_framing_shows_its_regions_or_boxes_to_ten_metres(laureates: pd.DataFrame) -> None:
     for layout, corners in whole_framings().items():
-        west, south, east, north = whole_map_bounds(layout)
-        assert [*corners[0], *corners[1]] == pytest.approx([south, west, north, east], abs=0.5e-4)
-        assert all(v == round(v, 4) for corner in corners for v in corner)
+        assert_corners(corners, whole_map_bounds(layout))
+    nothing = laureates.head(0)
+    assert framings((), nothing) == whole_framings()  # an empty selection shows everything
+    for code in BY_CODE:  # an overseas region: its whole box, and its label above
+        for layout, corners in framings((code,), nothing).items():
+            assert_corners(corners, framed_bounds(layout)[code])
 
 
 def test_the_map_opens_centred_on_france_and_zooms_by_quarters_between_its_limits(whole_map: str) -> None:
@@ -436,6 +452,7 @@ def test_the_legend_s_dots_are_the_map_s(whole_map: str) -> None:
     )
     assert [kind for _, kind in dots] == ["métropole", "outre-mer (encadrés)"]
     for (circle, _), kind in zip(dots, ("metropole", "overseas"), strict=True):
+        assert re.fullmatch(r'([\w-]+="[^"]*" ?)+', circle), circle  # nothing but attributes
         attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', circle))
         assert attributes["r"] == radius[kind]
         assert attributes["fill"] == PALETTE[kind]
