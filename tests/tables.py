@@ -6,23 +6,23 @@ from html.parser import HTMLParser
 
 
 class TableReader(HTMLParser):
-    """The cells of an HTML table, row by row, as a browser reads their text, and their classes;
+    """The cells of an HTML table, row by row, as a browser reads their text, and their attributes;
     and every tag met."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[list[str]] = []
-        self.classes: list[list[str | None]] = []
+        self.attributes: list[list[dict[str, str | None]]] = []
         self.tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         if tag == "tr":
             self.rows.append([])
-            self.classes.append([])
+            self.attributes.append([])
         elif tag in ("td", "th"):
             self.rows[-1].append("")
-            self.classes[-1].append(dict(attrs).get("class"))
+            self.attributes[-1].append(dict(attrs))
 
     def handle_data(self, data: str) -> None:
         if self.rows and self.rows[-1]:

@@ -216,8 +216,9 @@ def test_the_page_s_table_has_the_headings_rows_and_numbers_of_the_view(laureate
     ]
     assert [row[-1] for row in rows] == bretagne["note"].tolist()  # nothing between the rows
     # The coordinates' headings and cells are numbers: right-aligned (page.css), sorted as such (page.js).
-    numbers = ["number" if column in NUMBER_COLUMNS else None for column in TABLE_HEADINGS]
-    assert reader.classes == [numbers] * (1 + len(bretagne))
+    number = [{"class": "number"} if column in NUMBER_COLUMNS else {} for column in TABLE_HEADINGS]
+    assert reader.attributes[0] == [{"scope": "col", "aria-sort": "none"} | n for n in number]
+    assert reader.attributes[1:] == [number] * len(bretagne)
 
 
 def test_the_page_s_table_shows_markup_in_the_data_as_text(laureates: pd.DataFrame) -> None:

@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import Point
 from shapely.ops import nearest_points
 
-from territoires.departments import DEPARTMENT_NAMES, DEPARTMENT_REGION, REGION_DEPARTMENTS
+from territoires.departments import DEPARTMENT_NAMES, DEPARTMENT_REGION, REGION_DEPARTMENTS, department_label
 from territoires.outlines import SOURCE
 from territoires.regions import (
     BY_CODE,
@@ -201,3 +201,9 @@ def test_a_point_as_near_to_another_territory_as_to_its_own_is_refused(
         placement_problem("52", 0, 0)
         == "ce point est plus près de la région Bretagne que de la région Pays de la Loire"
     )
+
+
+def test_a_department_is_labelled_by_its_name_and_code_or_by_its_code_alone() -> None:
+    assert department_label("68") == "Haut-Rhin (68)"
+    assert department_label("2A") == "Corse-du-Sud (2A)"
+    assert department_label("977") == "977"  # not a department of the map (Saint-Barthélemy)
