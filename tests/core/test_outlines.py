@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import http.server
 import io
 import json
 import shutil
 import tarfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shapely
 
+from territoires import outlines
 from territoires.departments import DEPARTMENT_NAMES, DEPARTMENT_REGION, REGION_DEPARTMENTS
 from territoires.outlines import (
     DECIMALS,
     DEPARTMENT_DECIMALS,
     DEPARTMENTS_MEMBER,
+    PACKAGE,
     SAINT_MARTIN,
     SAINT_MARTIN_MEMBER,
     SOURCE,
+    VERSION,
     OutlineError,
     build,
     department_features,
@@ -258,3 +266,112 @@ def test_a_file_s_fingerprint_is_written_as_the_npm_registry_writes_its_integrit
     assert integrity_of(empty) == (
         "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="
     )
+
+
+class Registry:
+    """An npm registry on 127.0.0.1 that knows one package version: its packument and its tarball,
+    or, `missing`, neither. `tarballs` counts the tarball's downloads."""
+
+    def __init__(self, tarball: bytes, missing: bool = False) -> None:
+        self.tarball, self.missing, self.tarballs = tarball, missing, 0
+        registry = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # http.server's name
+                base = registry.url.rstrip("/")
+                if registry.missing:
+                    self.send_error(404)
+                    return
+                if self.path == f"/{PACKAGE}":
+                    dist = {
+                        "tarball": f"{base}/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz",
+                        "integrity": registry.integrity,
+                    }
+                    version = {"name": PACKAGE, "version": VERSION, "dist": dist}
+                    body = json.dumps(
+                        {"name": PACKAGE, "dist-tags": {"latest": VERSION}, "versions": {VERSION: version}}
+                    ).encode()
+                    kind = "application/json"
+                elif self.path == f"/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz":
+                    registry.tarballs += 1
+                    body, kind = registry.tarball, "application/octet-stream"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.integrity = "sha512-" + base64.b64encode(hashlib.sha512(tarball).digest()).decode("ascii")
+
+
+@pytest.fixture
+def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
+    """The registry, which the real npm asks (its cache in tmp_path), serving a package-like tarball,
+    whose fingerprint stands for the real package's."""
+    tarball, _ = package_like(tmp_path)
+    served = Registry(tarball.read_bytes())
+    monkeypatch.setattr(outlines, "INTEGRITY", served.integrity)
+    for name, value in {
+        "registry": served.url,
+        "cache": str(tmp_path / "npm-cache"),
+        "fetch_retries": "0",
+        "update_notifier": "false",
+        "audit": "false",
+        "fund": "false",
+    }.items():
+        monkeypatch.setenv(f"npm_config_{name}", value)
+    thread = threading.Thread(target=served.server.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    served.server.shutdown()
+    served.server.server_close()
+
+
+needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm absent")
+
+
+@needs_npm
+def test_the_package_is_fetched_by_npm_into_the_cache_once(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache" / "npm"  # made with the folders it lacks
+    fetched = fetch_tarball(cache)
+    assert fetched == cache / f"{PACKAGE}-{VERSION}.tgz"
+    assert fetched.read_bytes() == registry.tarball
+    assert [p.name for p in cache.iterdir()] == [fetched.name]  # npm's staging folder gone
+    monkeypatch.setenv("PATH", str(tmp_path))  # from the cache now: no npm needed
+    assert fetch_tarball(cache) == fetched
+    assert registry.tarballs == 1
+
+
+@needs_npm
+def test_a_cached_file_that_is_not_the_package_is_fetched_again(registry: Registry, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"{PACKAGE}-{VERSION}.tgz").write_bytes(b"an interrupted download")
+    assert fetch_tarball(cache).read_bytes() == registry.tarball
+    assert registry.tarballs == 1
+
+
+@needs_npm
+def test_a_registry_without_the_package_stops_the_fetch_with_what_to_check(
+    registry: Registry, tmp_path: Path
+) -> None:
+    registry.missing = True
+    cache = tmp_path / "cache"
+    with pytest.raises(OutlineError) as refused:
+        fetch_tarball(cache)
+    message = str(refused.value)
+    assert message.startswith(f"« npm pack {PACKAGE}@{VERSION} » a échoué (")
+    assert f"404 Not Found - GET {registry.url}{PACKAGE}" in message  # npm's reason, on one line
+    assert "\n" not in message
+    assert message.endswith("). Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball.")
+    assert list(cache.iterdir()) == []  # no staging folder left
