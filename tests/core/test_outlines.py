@@ -91,20 +91,24 @@ def feature(code: str, name: str = "x") -> dict[str, Any]:
 
 
 def test_departments_are_keyed_by_insee_code_and_clipperton_left_out() -> None:
-    admin1 = {
-        "features": [feature(code) for code in DEPARTMENT_REGION if code != "978"]
-        + [{"properties": {"iso_a2": "FR", "gn_a1_code": "-1", "name": "Clipperton Island"}}]
+    admin1 = {  # the features left out first: each is skipped, and the reading goes on
+        "features": [{"properties": {"iso_a2": "FR", "gn_a1_code": "-1", "name": "Clipperton Island"}}]
         + [{"properties": {"iso_a2": "BE", "gn_a1_code": "BE.11", "name": "Bruxelles"}}]
+        + [feature(code) for code in DEPARTMENT_REGION if code != "978"]
     }
     assert set(department_features(admin1)) == set(DEPARTMENT_REGION) - {"978"}
 
 
 def test_a_missing_or_unknown_department_stops_the_build_with_its_name() -> None:
-    codes = [code for code in DEPARTMENT_REGION if code not in ("978", "68")]
-    with pytest.raises(OutlineError, match=f"départements absents de {DEPARTMENTS_MEMBER} : 68."):
+    codes = [code for code in DEPARTMENT_REGION if code not in ("978", "68", "2A")]
+    with pytest.raises(OutlineError) as refused:
         department_features({"features": [feature(code) for code in codes]})
+    assert str(refused.value) == f"départements absents de {DEPARTMENTS_MEMBER} : 2A, 68."
     with pytest.raises(OutlineError, match=r"département inattendu .* : Atlantis \(99\)"):
         department_features({"features": [feature("99", "Atlantis")]})
+    with pytest.raises(OutlineError) as refused:  # a French feature without its GeoNames code
+        department_features({"features": [{"properties": {"iso_a2": "FR", "name": "Atlantis"}}]})
+    assert str(refused.value) == f"département inattendu dans {DEPARTMENTS_MEMBER} : Atlantis ()."
 
 
 def square(west: float, south: float, side: float = 0.5) -> dict[str, Any]:
@@ -222,6 +226,17 @@ def test_a_member_missing_from_the_tarball_is_named_with_the_tarball(tmp_path: P
     tarball, _ = package_like(tmp_path)
     with pytest.raises(OutlineError, match=f"{tarball} — package/data/absent.json illisible"):
         read_member(tarball, "package/data/absent.json")
+
+
+def test_a_member_that_is_a_folder_is_named_with_the_tarball(tmp_path: Path) -> None:
+    tarball = tmp_path / "package.tgz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        folder = tarfile.TarInfo("package/data")
+        folder.type = tarfile.DIRTYPE
+        archive.addfile(folder)
+    with pytest.raises(OutlineError) as refused:
+        read_member(tarball, "package/data")
+    assert str(refused.value) == f"{tarball} — package/data illisible ('package/data')."
 
 
 def test_without_npm_the_build_says_to_install_node_or_pass_the_tarball(
@@ -375,3 +390,32 @@ def test_a_registry_without_the_package_stops_the_fetch_with_what_to_check(
     assert "\n" not in message
     assert message.endswith("). Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball.")
     assert list(cache.iterdir()) == []  # no staging folder left
+
+
+def test_the_command_writes_both_files_where_it_is_told_and_says_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tarball, _ = package_like(tmp_path)
+    monkeypatch.setattr(outlines, "INTEGRITY", integrity_of(tarball))  # this package stands for the real one
+    output, departments = tmp_path / "out" / "regions.geojson", tmp_path / "out" / "departments.geojson"
+    argv = ["--tarball", str(tarball), "--output", str(output), "--departments-output", str(departments)]
+    assert main(argv) == 0
+    assert output.read_text(encoding="utf-8") == outlines_text(region_geometries(tarball))
+    assert departments.read_text(encoding="utf-8") == departments_text(department_geometries(tarball))
+    said = capsys.readouterr().out.splitlines()
+    assert said == [
+        f"{path} : {count} contours, {round(path.stat().st_size / 1000)} Ko, "
+        f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:12]}…"
+        for path, count in ((output, len(REGIONS)), (departments, len(DEPARTMENT_REGION)))
+    ]
+
+
+def test_the_command_writes_the_project_s_files_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tarball, _ = package_like(tmp_path)
+    monkeypatch.setattr(outlines, "INTEGRITY", integrity_of(tarball))
+    monkeypatch.setattr(outlines, "OUTLINES_PATH", tmp_path / "data" / "regions.geojson")
+    monkeypatch.setattr(outlines, "DEPARTMENT_OUTLINES_PATH", tmp_path / "data" / "departments.geojson")
+    assert main(["--tarball", str(tarball)]) == 0
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["departments.geojson", "regions.geojson"]
