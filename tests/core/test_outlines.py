@@ -447,3 +447,10 @@ def test_a_registry_that_does_not_answer_stops_the_fetch_with_what_to_check(
         "Vérifiez l'accès au registre npm, ou passez le fichier avec --tarball."
     )
     assert list(cache.iterdir()) == []
+
+
+def test_the_regions_are_written_to_five_decimals_the_package_s_own_precision() -> None:
+    corner = shapely.box(0.1234567, 45.7654321, 1.1234567, 46.7654321)
+    text = outlines_text({ref.code: corner for ref in REGIONS})
+    first = json.loads(text.splitlines()[1].rstrip(","))
+    assert [0.12346, 45.76543] in first["geometry"]["coordinates"][0]
