@@ -34,7 +34,7 @@ def _answer(entry: Any) -> Answer:
 class AnswerCache:
     """Resolved towns by `Place.cache_key`, saved after each new answer so an interrupted run resumes."""
 
-    def __init__(self, path: Path, provider: str, *, trusted: bool = True) -> None:
+    def __init__(self, path: Path, provider: str, *, trusted: bool) -> None:
         self.path = path
         self.provider = provider
         self.answers: dict[str, Answer] = self._load() if trusted else {}

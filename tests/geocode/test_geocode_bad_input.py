@@ -1,4 +1,5 @@
-"""Bad input: one line naming file, line and column, exit code 2, previous output left intact."""
+"""Bad input: one line naming file, line and column, exit code 2, previous output left intact; and the
+command line's options, their help and their defaults."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geocode.cli import main
+from geocode.cli import main, parse_args
+from geocode.providers import DEFAULT_USER_AGENT
 from territoires import PROJECT_DIR
-from territoires.dataset import LAUREATES_PATH
+from territoires.dataset import GEOCODED_PATH, LAUREATES_PATH
 from tests.geocode.geocode_support import PREVIOUS_OUTPUT
 
 
@@ -117,3 +119,89 @@ def test_unwritable_output_is_reported_with_its_path_and_exit_1(
     err = capsys.readouterr().err
     assert f"{output} — écriture impossible (" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--backoff"])
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan"])
+def test_a_duration_that_is_not_a_positive_number_is_refused_naming_it(
+    capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main([f"{option}={value}"])
+
+    assert refused.value.code == 2
+    last_line = capsys.readouterr().err.splitlines()[-1]
+    expected = f"argument {option}: « {value} » : un nombre de secondes positif est attendu"
+    assert last_line == f"python -m geocode: error: {expected}"
+
+
+@pytest.mark.parametrize("value", ["11", "-1"])
+def test_retries_beyond_0_to_10_are_refused(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main([f"--retries={value}"])
+
+    assert refused.value.code == 2
+    assert (
+        f"python -m geocode: error: argument --retries: invalid choice: {value} " in capsys.readouterr().err
+    )
+
+
+def test_help_says_what_the_command_does_and_each_option_in_french(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as shown:
+        main(["--help"])
+
+    assert shown.value.code == 0
+    words = " ".join(capsys.readouterr().out.split())  # as argparse wraps them for the terminal's width
+    assert words.startswith("usage: python -m geocode [-h] [--provider {offline,ban,nominatim}]")
+    description = "Géocode les lauréates (data/laureates.csv) et écrit data/laureates_geocoded.csv."
+    assert f"[--backoff BACKOFF] {description} options:" in words  # between the usage and the options
+    assert words.endswith(
+        "options: -h, --help show this help message and exit "
+        "--provider {offline,ban,nominatim} défaut : offline "
+        "--input INPUT fichier des lauréates "
+        "--output OUTPUT fichier géocodé à écrire "
+        "--cache CACHE défaut : .cache/geocode-<provider>.json "
+        "--refresh ignorer le cache et tout redemander "
+        "--partial écrire quand même, sans les villes en échec (code 1) "
+        "--domain DOMAIN domaine du service en ligne (tests : 127.0.0.1:PORT) "
+        "--scheme {http,https} défaut : https "
+        "--user-agent USER_AGENT identifiant envoyé au service "
+        "--timeout TIMEOUT secondes par requête "
+        "--retries 0..10 "
+        "--backoff BACKOFF première attente (s), doublée"
+    )
+
+
+def test_defaults_are_the_offline_run_of_the_project_files_10_s_a_request_3_retries_from_1_s() -> None:
+    args = parse_args([])
+
+    assert (args.provider, args.input, args.output, args.cache) == (
+        "offline",
+        LAUREATES_PATH,
+        GEOCODED_PATH,
+        None,
+    )
+    assert (args.refresh, args.partial, args.domain, args.scheme) == (False, False, None, None)
+    assert args.user_agent == DEFAULT_USER_AGENT
+    assert (args.timeout, args.retries, args.backoff) == (10.0, 3, 1.0)
+
+
+def test_options_keep_their_values_and_paths_are_paths() -> None:
+    args = parse_args(
+        [
+            *("--provider", "ban", "--input", "in.csv", "--output", "out.csv", "--cache", "c.json"),
+            *("--refresh", "--partial", "--scheme", "https"),
+            *("--timeout", "2.5", "--retries", "10", "--backoff", "0.5"),
+        ]
+    )
+
+    assert (args.provider, args.input, args.output, args.cache) == (
+        "ban",
+        Path("in.csv"),
+        Path("out.csv"),
+        Path("c.json"),
+    )
+    assert (args.refresh, args.partial, args.scheme) == (True, True, "https")
+    assert (args.timeout, args.retries, args.backoff) == (2.5, 10, 0.5)

@@ -130,6 +130,21 @@ def test_a_homonym_outside_the_department_is_never_chosen(monkeypatch: pytest.Mo
     assert OfflineGeocoder().geocode("Bourg", country_code="FR", department_code="29") is None
 
 
+def test_a_town_geonames_files_under_another_region_is_never_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GeoNames' own region comes first: near a border, the simplified outline alone could take a
+    neighbour's town for the department's."""
+    towns = [
+        {"name": "Bourg", "latitude": 47.75, "longitude": 7.34, "admin1code": "27", "population": 90000},
+        {"name": "Bourg", "latitude": 47.59, "longitude": 7.56, "admin1code": "44", "population": 800},
+    ]  # both inside Haut-Rhin's outline; the first filed under Bourgogne-Franche-Comté
+    monkeypatch.setattr(providers, "_name_index", lambda country_code, tier: {"Bourg": towns})
+    place = Place(
+        line=2, town="Bourg", name="Bourg", region=BY_CODE["44"], department_code="68", insee_code="68000"
+    )
+
+    assert rounded(OfflineGeocoder().locate(place)) == (47.59, 7.56)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+import geocode.run
 from geocode.cli import main
 from geocode.providers import BAN_DOMAIN, BanGeocoder, NominatimGeocoder
 from tests.geocode.geocode_support import (
@@ -180,6 +182,8 @@ def test_timeout_is_retried_then_reported(
         pytest.param("{not json", "réponse illisible du service", id="invalid-json"),
         pytest.param('[{"lat": "x"}]', "réponse illisible du service", id="wrong-shape-list"),
         pytest.param('{"features": [{"properties": {}}]}', "réponse illisible du service", id="wrong-shape"),
+        # BANFrance would take an object without features for « no result »: it is no answer at all.
+        pytest.param('{"type": "FeatureCollection"}', "réponse illisible du service", id="no-features"),
     ],
 )
 def test_malformed_answer_is_reported_without_retry(
@@ -205,6 +209,95 @@ def test_empty_result_is_reported_as_not_found(
 
     assert service.requested_places() == ["Colmar"]
     assert "« Colmar » : aucun résultat pour « Colmar »." in capsys.readouterr().err
+
+
+def test_each_retry_waits_the_backoff_doubled_or_the_retry_after_up_to_30_s(
+    ban_service: FakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(geocode.run, "time", SimpleNamespace(sleep=waits.append))
+    ban_service.script(
+        "Colmar",
+        Reply("oops", status=500),
+        Reply("{}", status=503),
+        Reply("{}", status=429),  # no Retry-After: the backoff
+        Reply("{}", status=429, headers={"Retry-After": "30"}),  # the longest wait that is waited
+        Reply(),
+    )
+
+    assert run(ban_service, tmp_path, ["Colmar"], "--retries", "4") == 0
+
+    assert ban_service.requested_places() == ["Colmar"] * 5
+    assert waits == [0.01, 0.02, 0.04, 30.0]  # --backoff 0.01, doubled at each attempt
+
+
+def test_rate_limited_without_retry_after_is_reported_without_a_wait(
+    ban_service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ban_service.script("Colmar", Reply("{}", status=429))
+
+    assert run(ban_service, tmp_path, ["Colmar"], "--retries", "0") == 1
+
+    err = capsys.readouterr().err
+    assert "« Colmar » : le service refuse les requêtes trop rapprochées (HTTP 429).\n" in err
+
+
+def test_progress_rewrites_one_line_a_town_and_ends_it_once(
+    ban_service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(ban_service, tmp_path, ["Colmar", "Verdun"]) == 0
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"\r[1/2] {'Colmar':<40}\r[2/2] {'Verdun':<40}\nGéocodage ban : ")
+
+
+def test_a_failed_run_names_each_failure_then_the_summary_and_leaves_the_output_alone(
+    ban_service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ban_service.script("Colmar", Reply({"type": "FeatureCollection", "features": []}))
+
+    assert run(ban_service, tmp_path, ["Colmar", "Verdun"]) == 1
+
+    subset, output = tmp_path / "laureates.csv", tmp_path / "out.csv"
+    assert capsys.readouterr().err == (
+        f"\r[1/2] {'Colmar':<40}\r[2/2] {'Verdun':<40}\n"
+        f"{subset} — ligne 2, « Colmar » : aucun résultat pour « Colmar ».\n"
+        "Géocodage ban : 1 résolue(s), 0 depuis le cache, 1 en échec, sur 2.\n"
+        f"{output} n'a pas été modifié : corrigez les villes en échec, "
+        "ou relancez avec --partial pour écrire les autres.\n"
+    )
+    assert not output.exists()
+
+
+def test_a_partial_run_says_what_it_wrote_and_what_failed(
+    ban_service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ban_service.script("Verdun", Reply({"type": "FeatureCollection", "features": []}))
+
+    assert run(ban_service, tmp_path, ["Colmar", "Verdun"], "--partial") == 1
+
+    subset, output = tmp_path / "laureates.csv", tmp_path / "out.csv"
+    assert capsys.readouterr().err == (
+        f"\r[1/2] {'Colmar':<40}\r[2/2] {'Verdun':<40}\n"
+        f"{subset} — ligne 3, « Verdun » : aucun résultat pour « Verdun ».\n"
+        "Géocodage ban : 1 résolue(s), 0 depuis le cache, 1 en échec, sur 2.\n"
+        f"Écrit : {output}\n"
+    )
+    assert [row["town"] for row in output_rows(tmp_path)] == ["Colmar"]
+
+
+def test_a_run_that_resolves_every_town_says_where_it_wrote(
+    ban_service: FakeService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(ban_service, tmp_path, ["Colmar"]) == 0
+    assert run(ban_service, tmp_path, ["Colmar"]) == 0  # from the cache this time
+
+    output = tmp_path / "out.csv"
+    progress = f"\r[1/1] {'Colmar':<40}\n"
+    assert capsys.readouterr().err == (
+        f"{progress}Géocodage ban : 1 résolue(s), 0 depuis le cache, 0 en échec, sur 1.\nÉcrit : {output}\n"
+        f"{progress}Géocodage ban : 0 résolue(s), 1 depuis le cache, 0 en échec, sur 1.\nÉcrit : {output}\n"
+    )
 
 
 def test_long_retry_after_is_reported_rather_than_waited(
@@ -249,6 +342,14 @@ def test_refresh_ignores_the_cache(ban_service: FakeService, tmp_path: Path) -> 
     assert run(ban_service, tmp_path, ["Colmar"], "--refresh") == 0
 
     assert ban_service.requested_places() == ["Colmar", "Colmar"]
+
+
+def test_user_agent_option_is_what_the_service_receives(service: FakeService, tmp_path: Path) -> None:
+    agent = "mon-outil/1.0 (contact : moi@example.org)"
+
+    assert run(service, tmp_path, ["Colmar"], "--user-agent", agent) == 0
+
+    assert [request.user_agent for request in service.requests] == [agent]
 
 
 def test_domain_may_carry_a_path_like_the_geoplateforme(ban_service: FakeService, tmp_path: Path) -> None:
