@@ -8,9 +8,7 @@ relies on the same code would never be run against its mutants. So, during that 
 shared fixtures are made per test (`shared`) and the project's caches are emptied before each
 test (tests/conftest.py). Outside it, nothing changes.
 
-This relies on an undocumented detail of mutmut 3.8.1: `MUTANT_UNDER_TEST` is "stats" during
-the recording run (`run_stats_collection` in mutmut/__main__.py). `python -m tests.mutation`
-fails when the recording no longer sees a test that reaches its code through a shared fixture.
+It relies on how mutmut tells that run apart: docs/internals.md, 15.
 """
 
 from __future__ import annotations
