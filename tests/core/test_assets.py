@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -61,13 +60,10 @@ def test_a_start_that_loses_the_race_to_another_keeps_the_other_s_copy_and_no_st
         assert [p.name for p in target.parent.iterdir()] == ["leaflet"]
 
 
-def test_files_are_staged_beside_their_target_not_in_the_system_s_temporary_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("no_system_tempdir")
+def test_files_are_staged_beside_their_target_not_in_the_system_s_temporary_folder(tmp_path: Path) -> None:
     """A rename is atomic only within one file system, and /tmp is often another (tmpfs): here the
     system's temporary folder cannot be used at all, and nothing needs it."""
-    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
     target = ensure_leaflet(tmp_path / "static" / "leaflet")
     assert all((target / name).exists() for name in LEAFLET_FILES)
     published = publish("regions", ".json", "{}", tmp_path / "static" / "generated")

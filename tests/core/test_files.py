@@ -4,7 +4,6 @@ failure names the file and the system's reason."""
 from __future__ import annotations
 
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,10 @@ def test_a_file_that_cannot_be_written_is_named_with_the_system_s_reason(tmp_pat
     assert str(refused.value) == sentence  # what `python -m territoires.outlines` prints after « Erreur : »
 
 
-def test_a_file_is_staged_beside_its_target_not_in_the_system_s_temporary_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("no_system_tempdir")
+def test_a_file_is_staged_beside_its_target_not_in_the_system_s_temporary_folder(tmp_path: Path) -> None:
     """os.replace is atomic only within one file system, and /tmp is often another (tmpfs): here the
     system's temporary folder cannot be used at all, and nothing needs it."""
-    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
     path = tmp_path / "data" / "out.csv"
     write_atomically(path, "town\n")
     assert path.read_text(encoding="utf-8") == "town\n"

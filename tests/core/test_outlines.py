@@ -9,7 +9,6 @@ import io
 import json
 import shutil
 import tarfile
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -360,11 +359,10 @@ needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm absent")
 
 
 @needs_npm
+@pytest.mark.usefixtures("no_system_tempdir")  # npm's staging is in the cache, not /tmp
 def test_the_package_is_fetched_by_npm_into_the_cache_once(
     registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))  # staged in the cache, not /tmp
     cache = tmp_path / "cache" / "npm"  # made with the folders it lacks
     fetched = fetch_tarball(cache)
     assert fetched == cache / f"{PACKAGE}-{VERSION}.tgz"
