@@ -2,8 +2,9 @@
 
 Each viewer is a websocket client on /_stcore/stream speaking Streamlit's own protocol (the BackMsg and
 ForwardMsg protobufs of the streamlit package) as the browser does: a first rerun request with the URL's
-query string (some viewers open ?region=bretagne or ?zone=outre-mer), then, once that run has ended,
-filter changes at a human pace, each one the widget states the browser sends for the Régions list, the
+query string (some viewers open ?region=bretagne or ?zone=outre-mer); when that run's map asks for
+the rest of the page (a session's first run, carte/page.py), the run the map's frame then asks for,
+with the value streamlit-folium holds; then filter changes at a human pace, each one the widget states the browser sends for the Régions list, the
 Territoire control or the search box, with the widget ids and options of the run's own deltas, and the
 URL as the last run wrote it (the page reads it again when it differs: Back and Forward). It reports the hashes of the messages it was sent, as the browser's cache does, so that the server sends
 references for them. Every run's counts element (carte/page.py counts_html) is compared with the counts
@@ -69,6 +70,7 @@ from territoires.filters import (
     region_option,
     select,
 )
+from territoires.mapping import RETURNED_OBJECT
 from tests.e2e.harness import ServerError, StreamlitServer, start_streamlit, stop_streamlit
 from tests.e2e.proxy import BASE_PATH, Proxy, nginx_proxy
 
@@ -204,6 +206,7 @@ class Run:
     counts: list[str] = field(default_factory=list)  # the counts elements the run sent, as HTML
     problems: list[str] = field(default_factory=list)
     reconnected: bool = False  # the first run of a session the page reconnected to
+    asks_for_page: bool = False  # its map asks for a run once drawn (territoires.mapping.selection_layer)
 
 
 def _initial_state(element: Element) -> tuple[str, WidgetState] | None:
@@ -264,6 +267,7 @@ class Viewer:
         self.fresh = False  # reconnected to a process that knows nothing of the page: its next run is new
         self.cached: set[str] = set()  # hashes of the cacheable messages received, as the browser keeps them
         self.widgets: dict[str, WidgetState] = {}  # by key: what the browser sends for each filter
+        self.map_state: WidgetState | None = None  # the map's value, once its frame has sent one
         self.zones: dict[str, str] = {}  # the Territoire control's labels → Zone values
 
     def _rerun(self) -> bytes:
@@ -272,6 +276,8 @@ class Viewer:
         state.query_string = self.query_string
         state.page_script_hash = self.page_hash
         state.widget_states.widgets.extend(self.widgets.values())
+        if self.map_state is not None:
+            state.widget_states.widgets.append(self.map_state)
         state.cached_message_hashes.extend(sorted(self.cached))
         context = state.context_info
         context.timezone, context.timezone_offset, context.locale = "Europe/Paris", -60, "fr-FR"
@@ -285,6 +291,12 @@ class Viewer:
             run.counts.append(element.html.body)
         elif kind == "exception":
             run.problems.append(f"exception dans la page : {element.exception.message}")
+        elif kind == "component_instance" and "carte.askForPage(" in element.component_instance.json_args:
+            run.asks_for_page = True
+            # What the frame sends (carte/browser/regions.js): streamlit-folium's value, nothing clicked.
+            self.map_state = WidgetState(
+                id=element.component_instance.id, json_value=json.dumps({RETURNED_OBJECT: None})
+            )
         elif found := _initial_state(element):
             key, state = found
             if kind == "multiselect" and set(element.multiselect.options) != self.truth.options.keys():
@@ -302,6 +314,7 @@ class Viewer:
         if reconnected:  # the new session reads the URL again and draws the widgets anew
             self.view = self.truth.opening_view(self.query_string)
             self.widgets.clear()
+            self.map_state = None
         await self.socket.send(request)
         sent = time.monotonic()
         run: Run | None = None
@@ -428,7 +441,7 @@ class Viewer:
         stage.reconnect_ms.append((time.monotonic() - lost) * 1000)
         self.fresh = True
 
-    async def _served(self, stage: Stage) -> tuple[float, Run]:
+    async def _served_once(self, stage: Stage) -> tuple[float, Run]:
         """A run asked for and ended. A connection lost after a replica's kill is reconnected, and the
         run asked for again at once, as the page does when it was running."""
         try:
@@ -438,6 +451,16 @@ class Viewer:
                 raise
         await self._reconnect(stage)
         return await self._run()
+
+    async def _served(self, stage: Stage) -> tuple[float, Run]:
+        """A run asked for and ended, and after a session's first run (its first screen, checked too)
+        the run its map asks for: the time to the whole page, and the last run."""
+        elapsed, run = await self._served_once(stage)
+        while run.asks_for_page:  # again if a reconnection came in between
+            self._check(run, stage)
+            more, run = await self._served_once(stage)
+            elapsed += more
+        return elapsed, run
 
     async def _pause(self, seconds: float, stage: Stage) -> None:
         """The wait before the next change. A connection lost meanwhile after a replica's kill is

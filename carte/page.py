@@ -55,6 +55,7 @@ from territoires.mapping import (
     MAP_HEIGHT_PX,
     REGIONS_LIST_LABEL,
     RETURNED_OBJECT,
+    MapAssets,
     base_map,
     palette_properties,
     selection_layer,
@@ -164,9 +165,11 @@ def wave_option(value: str) -> str:
     return "Toutes" if value == ALL_WAVES else wave_label(int(value))
 
 
-def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], whole: bool) -> None:
+def show_filters(
+    region_counts: dict[str, int], known_waves: tuple[int, ...], whole: bool, *, map_first: bool
+) -> None:
     """The filters, one under the other in the panel beside the map; « Vague » only when the data
-    holds several waves."""
+    holds several waves. While the page waits for the map (`map_first`), the « Régions » list alone."""
     st.multiselect(
         REGIONS_LIST_LABEL,
         options=[code for code, n in region_counts.items() if n],
@@ -178,6 +181,8 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], wh
         select_all=False,
         filter_mode="contains",
     )
+    if map_first:
+        return
     st.segmented_control(
         "Territoire",
         options=[zone.value for zone in Zone],
@@ -190,6 +195,8 @@ def show_filters(region_counts: dict[str, int], known_waves: tuple[int, ...], wh
         if st.session_state.get("wave") not in options:  # no state yet, or a wave gone from a new file
             st.session_state.wave = ALL_WAVES
         st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
+    else:  # the control gone with a new file: shown again, it says « Toutes »
+        st.session_state.pop("wave", None)
     # Live: the map follows the typing after a pause, and Streamlit says no « Press Enter to apply ».
     st.text_input(
         "Rechercher une ville",
@@ -358,53 +365,66 @@ PAGE_HEAD = (
 )
 
 
-def set_page_config_once() -> None:
-    """At a session's first run only: the browser keeps title, icon and layout across reruns. Sent
-    again, the page config makes the page reset its icon and post two messages to its host, each
-    checked against Streamlit's 16 allowed origins, before the map is drawn: 9 ms per filter change
-    (`bench.breakdown`, 128 changes each, 228 against 237 ms)."""
+def set_page_config_once() -> bool:
+    """At a session's first run only, which it says: the browser keeps title, icon and layout across
+    reruns. Sent again, the page config makes the page reset its icon and post two messages to its
+    host, each checked against Streamlit's 16 allowed origins, before the map is drawn: 9 ms per
+    filter change (`bench.breakdown`, 128 changes each, 228 against 237 ms)."""
     if "page_config_sent" in st.session_state:
-        return
+        return False
     st.set_page_config(
         page_title=PAGE_TITLE,
         page_icon="📍",
         layout="wide",
     )
     st.session_state.page_config_sent = True
+    return True
 
 
 def main() -> None:
-    set_page_config_once()
+    opening = set_page_config_once()
     st.html(PAGE_HEAD, unsafe_allow_javascript=True)
-    st.title("Au cœur des territoires : la carte des villes lauréates", anchor=False)
-    subtitle = st.empty()  # the waves the data holds, once it is read
+    # Read before the title, so that the subtitle is drawn at once: a placeholder filled later was
+    # drawn empty at each run, the page under it moving up then down.
+    problem = None
     try:
         dataset = load_laureates(*file_key(dataset_path()))
         st.session_state.last_good = dataset
     except DatasetError as err:
         problem = as_markdown_text(err.notice)
+    st.title("Au cœur des territoires : la carte des villes lauréates", anchor=False)
+    if problem is not None:
         if "last_good" not in st.session_state:
             st.error(f"Les données de la carte ne peuvent pas être lues.\n\n{problem}", icon="⚠️")
             st.stop()
-        # The file was replaced by a broken one while this page was open: keep showing what was good.
-        st.warning(
-            f"Le fichier de données modifié ne peut pas être lu ; la carte montre sa version précédente.\n\n{problem}",
-            icon="⚠️",
-        )
         dataset = st.session_state.last_good
     everything = dataset.laureates
     region_counts = per_region(everything)
     with_laureates = {code for code, n in region_counts.items() if n}
     known_waves = waves(everything)
-    subtitle.caption(caption(known_waves))
+    st.caption(caption(known_waves))
+    if problem is not None:  # the file was replaced by a broken one while this page was open
+        st.warning(
+            f"Le fichier de données modifié ne peut pas être lu ; la carte montre sa version précédente.\n\n{problem}",
+            icon="⚠️",
+        )
     init_view_from_url(with_laureates, known_waves)
+    try:
+        assets: MapAssets | None = replace(static_files(), markers=markers_file(*dataset.key))
+    except StaticFilesError as err:  # the rest of the page needs no file of static/: it goes on
+        assets, map_problem = None, err
+    # A session's first run sends the first screen only: counts, « Régions » list and map. Every
+    # widget type more on a cold page is a script Streamlit's frontend loads, runs and draws before
+    # and beside the map's frame (README, « Le premier chargement »). Once its laureates are drawn,
+    # the map asks for a run, which sends the whole page.
+    map_first = opening and assets is not None
     # Notice and counts above the panel and the map, filled once the filters give the view.
     notice, counts_slot = st.container(), st.empty()
     # The panel first, so that keyboard users meet the filters before the map's many stops; on a
     # phone the map is drawn first (page.css), so that it is on the first screen.
     panel_col, map_col = st.columns([1, 2], gap="medium")
     with panel_col:
-        show_filters(region_counts, known_waves, is_whole(current_view(known_waves)))
+        show_filters(region_counts, known_waves, is_whole(current_view(known_waves)), map_first=map_first)
     view = current_view(known_waves)
     with notice:
         show_notice(view)
@@ -415,12 +435,8 @@ def main() -> None:
     with map_col, st.container(key="carte"):
         if selected.empty:
             show_nothing_found(view)
-        # No `help`: its button's name is Streamlit's English « Help for … »; the caption says it.
-        tiles = st.toggle("Afficher le fond de carte OpenStreetMap", key="tiles")
-        try:
-            assets = replace(static_files(), markers=markers_file(*dataset.key))
-        except StaticFilesError as err:  # the rest of the page needs no file of static/: it goes on
-            st.error(f"La carte ne peut pas être affichée.\n\n{as_markdown_text(str(err))}", icon="⚠️")
+        if assets is None:
+            st.error(f"La carte ne peut pas être affichée.\n\n{as_markdown_text(str(map_problem))}", icon="⚠️")
         else:
             with st.container(key="skip_map"):
                 st.html(SKIP_LINK)
@@ -435,12 +451,18 @@ def main() -> None:
                     selected,
                     view.regions,
                     focus(view, with_laureates),
-                    tiles,
-                    map_previews(*dataset.key, view_key(view)),
+                    bool(st.session_state.get("tiles")),  # the switch under the map, drawn after it
+                    None if map_first else map_previews(*dataset.key, view_key(view)),
                     st.session_state.framings,
+                    ask_for_page=map_first,
                 ),
                 on_change=lambda: on_map_click(with_laureates),
             )
+        if map_first:
+            return
+        # Under the map, which it does not move when it comes. No `help`: its button's name is
+        # Streamlit's English « Help for … »; the caption says it.
+        st.toggle("Afficher le fond de carte OpenStreetMap", key="tiles")
         st.caption(
             "Cliquez une région pour n'afficher qu'elle ; cliquez-la de nouveau pour tout afficher. "
             "Le fond de carte OpenStreetMap se charge depuis openstreetmap.org."

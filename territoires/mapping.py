@@ -463,12 +463,14 @@ def selection_layer(
     tiles: bool,
     previews: str | None = None,
     framing: int = 0,
+    ask_for_page: bool = False,
 ) -> folium.FeatureGroup:
     """What changes with the filter: the selected markers and outlines, the view, the optional tiles.
 
     `laureates` come from `with_markers`; `framed` is the regions the view frames (the selected
     ones, or a zone's); none frames the markers. `previews` come from `selection_previews`. The map
-    keeps the user's zoom while the framing and `framing`, a count of resets, stay the same.
+    keeps the user's zoom while the framing and `framing`, a count of resets, stay the same. With
+    `ask_for_page`, the map asks Streamlit for a run once the laureates are drawn (carte.page.main).
     """
     region_codes = list(region_codes)
     group = _SelectionGroup()
@@ -484,4 +486,6 @@ def selection_layer(
     group.add_child(Call("frame", to_safe_json(frame), on_map=True))
     if previews is not None:
         group.add_child(Call("setPreviews", previews))
+    if ask_for_page:
+        group.add_child(Call("askForPage", to_safe_json({"returned": RETURNED_OBJECT}), on_map=True))
     return group

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.servers import ABLATED, SCRIPTS, WITHOUT
+from tests.app.conftest import opened
 
 TIMEOUT_S = 60  # a first run imports folium, pandas and the outlines
 
@@ -28,13 +29,15 @@ def parts_drawn(app: AppTest) -> dict[str, int]:
 def test_each_ablated_dashboard_leaves_out_its_part_and_nothing_else(
     part: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = parts_drawn(AppTest.from_file(str(SCRIPTS["dashboard"]), default_timeout=TIMEOUT_S).run())
+    whole = parts_drawn(opened(AppTest.from_file(str(SCRIPTS["dashboard"]), default_timeout=TIMEOUT_S)))
     assert all(whole.values()), whole  # the dashboard draws every part
     name = next(name for name, left_out in WITHOUT.items() if left_out == part)
     monkeypatch.setenv("CARTE_BENCH_WITHOUT", part)
-    ablated = AppTest.from_file(str(SCRIPTS[name]), default_timeout=TIMEOUT_S).run()
+    ablated = opened(AppTest.from_file(str(SCRIPTS[name]), default_timeout=TIMEOUT_S))
     assert not ablated.exception
     assert parts_drawn(ablated) == {**whole, part: 0}
     # The page's own function is back for the next run in this process.
     monkeypatch.delenv("CARTE_BENCH_WITHOUT")
-    assert parts_drawn(AppTest.from_file(str(SCRIPTS["dashboard"]), default_timeout=TIMEOUT_S).run()) == whole
+    assert (
+        parts_drawn(opened(AppTest.from_file(str(SCRIPTS["dashboard"]), default_timeout=TIMEOUT_S))) == whole
+    )

@@ -1,4 +1,5 @@
-// The region layer: outlines with counted tooltips, and a click reported to Streamlit at once.
+// The region layer: outlines with counted tooltips, and a click reported to Streamlit at once; and
+// the map's request for the rest of the page at a session's first run.
 // Relies on streamlit-folium's undocumented internals (docs/internals.md): window.__GLOBAL_DATA__,
 // its `previous_data`, and the `streamlit:setComponentValue` message its frame posts.
 (function (carte) {
@@ -44,16 +45,36 @@
             e.layer.feature.properties = Object.assign({}, e.layer.feature.properties, {click: clicks});
             // streamlit-folium reports a click 250 ms later (its debounce). Report it now, with the value
             // its handler, which runs next, computes: finding it already sent, that handler sends nothing.
-            var state = window.__GLOBAL_DATA__;
-            if (state && state.returned_objects && state.returned_objects.join() === spec.returned) {
+            var state = streamlitFolium(spec.returned);
+            if (state) {
                 var value = {};
                 value[spec.returned] = e.layer.toGeoJSON();
                 state[spec.returned] = value[spec.returned];
                 state.previous_data = value;
-                window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
-                                           value: value, dataType: "json"}, "*");
+                report(value);
             }
         });
         return layer;
+    };
+
+    // streamlit-folium's state in this frame, if it returns what the page expects.
+    function streamlitFolium(returned) {
+        var state = window.__GLOBAL_DATA__;
+        return state && state.returned_objects && state.returned_objects.join() === returned ? state : null;
+    }
+
+    function report(value) {
+        window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
+                                   value: value, dataType: "json"}, "*");
+    }
+
+    // A session's first run sends the map and little else (carte.page.main): once its laureates
+    // are drawn, the map asks for the rest of the page, with the value streamlit-folium last sent,
+    // so that the run it starts sees no click; without its state, with the value it starts from.
+    // spec: {returned: as carte.regions'}.
+    carte.askForPage = function (map, spec) {
+        var state = streamlitFolium(spec.returned), start = {};
+        start[spec.returned] = null;
+        report(state ? state.previous_data : start);
     };
 })(window.carte = window.carte || {});

@@ -14,15 +14,21 @@ DASHBOARD = str(PROJECT_DIR / "dashboard.py")
 TIMEOUT_S = 60  # a first run imports folium, pandas and the outlines; later ones are fast
 
 
+def opened(app: AppTest) -> AppTest:
+    """The page as a browser opens it: the session's first run, which draws the first screen, then the
+    run the map asks for once its laureates are drawn (carte.page.main), with nothing changed."""
+    return app.run().run()
+
+
 @pytest.fixture
 def open_app() -> Callable[..., AppTest]:
-    """The dashboard run once by AppTest, with the URL's query parameters given as keywords."""
+    """The dashboard opened under AppTest, with the URL's query parameters given as keywords."""
 
     def run(**params: str | list[str]) -> AppTest:
         app = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
         for key, value in params.items():
             app.query_params[key] = value
-        return app.run()
+        return opened(app)
 
     return run
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from territoires.regions import BY_SLUG
-from tests.app.conftest import DASHBOARD, TIMEOUT_S, counts_shown, displayed
+from tests.app.conftest import DASHBOARD, TIMEOUT_S, counts_shown, displayed, opened
 
 SLUGS = sorted(BY_SLUG)
 MARKUP = [
@@ -42,7 +42,7 @@ def test_any_query_string_renders_the_page(params: dict[str, list[str]]) -> None
     app = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
     for key, value in params.items():
         app.query_params[key] = value
-    app.run()
+    opened(app)
     assert not app.exception
     assert not app.error
     assert set(counts_shown(app)) == {"Villes lauréates", "Métropole", "Outre-mer", "Régions représentées"}
@@ -64,6 +64,6 @@ def test_any_query_string_renders_the_page(params: dict[str, list[str]]) -> None
 def test_a_query_string_beyond_streamlits_limit_is_dropped_whole() -> None:
     app = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
     app.query_params["region"] = ["bretagne"] * 1001
-    app.run()
+    opened(app)
     assert not app.exception
     assert counts_shown(app)["Villes lauréates"] == "55 / 55"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -12,14 +13,15 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
-from carte.page import PAGE_TITLE
-from territoires.mapping import PALETTE
+from carte.page import PAGE_TITLE, TABLE_KEY
+from territoires.mapping import MAP_HEIGHT_PX, PALETTE
 from tests.e2e.conftest import DATASET
 from tests.e2e.harness import (
     MAP_IFRAME,
     MARKER_SELECTOR,
     PROJECT_DIR,
     NetworkGuard,
+    Scope,
     feature_point,
     map_and_marker_boxes,
     map_evaluate,
@@ -64,9 +66,17 @@ def towns_of(*region_codes: str) -> list[str]:
     return sorted(row["town"] for row in ALL_ROWS if row["region_code"] in region_codes)
 
 
+def wait_for_whole_page(page: Scope, *, timeout_s: float = 45) -> None:
+    """Waits for the run the map asks for once drawn (carte.page.main): the page around it, and the
+    run over. The table's part, last in the page, is drawn by that run only."""
+    page.locator(f".st-key-{TABLE_KEY}").wait_for(state="attached", timeout=timeout_s * 1000)
+    wait_for_app_idle(page, timeout_s=timeout_s)
+
+
 def open_dashboard(page: Page, path: str = "/", markers: int = len(ALL_ROWS)) -> None:
     page.goto(path)
     wait_for_markers(page, markers, timeout_s=45)  # a first, cold run of the script is slow on a busy machine
+    wait_for_whole_page(page)
 
 
 def regions_multiselect(page: Page) -> Locator:
@@ -98,6 +108,44 @@ def test_all_laureates_drawn_inside_the_visible_map(page: Page) -> None:
     outside = [box for box in markers if box.right <= box.left or not container.contains(box)]
     assert not outside, f"{len(outside)} markers outside the map's visible area {container}: {outside}"
     assert sorted(str(p["town"]) for p in marker_properties(page)) == sorted(row["town"] for row in ALL_ROWS)
+
+
+# At each frame of the page: the map's top and height, its markers drawn, whether the table's part is there.
+RECORD_FIRST_SCREEN = (
+    """(() => {
+    if (window.top !== window) { return; }
+    window.__screens = [];
+    const tick = () => {
+        const frame = document.querySelector(FRAME);
+        const inside = frame && frame.contentDocument;
+        const box = frame ? frame.getBoundingClientRect() : {top: null, height: 0};
+        const row = [Math.round(box.top), Math.round(box.height), inside ? inside.querySelectorAll(MARKER).length : 0,
+                     Boolean(document.querySelector(TABLE))];
+        const last = window.__screens[window.__screens.length - 1];
+        if (!last || last.join() !== row.join()) { window.__screens.push(row); }
+        requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+})()""".replace("FRAME", json.dumps(MAP_IFRAME))
+    .replace("MARKER", json.dumps(MARKER_SELECTOR))
+    .replace("TABLE", json.dumps(f".st-key-{TABLE_KEY}"))
+)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (375, 812)])
+def test_the_map_is_drawn_first_and_the_rest_of_the_page_does_not_move_it(
+    page: Page, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(RECORD_FIRST_SCREEN)
+    open_dashboard(page, "/?region=bretagne", markers=4)
+    screens = page.evaluate("window.__screens")
+    with_table = [(markers, table) for _, _, markers, table in screens if table]
+    assert with_table[0] == (4, True), f"the rest came before the map's markers: {screens}"
+    # Shown: once streamlit-folium has given the frame the map's height (before, it is a few px high).
+    tops = {top for top, height, markers, _ in screens if markers and height == MAP_HEIGHT_PX}
+    assert len(tops) == 1, f"the map moved once shown: {screens}"
+    expect(page.locator(".laureates-table tbody tr")).to_have_count(4)
 
 
 # Records, for each value the map reports, whether it came during the click's own event dispatch

@@ -21,7 +21,7 @@ from tests.e2e.harness import (
     marker_properties,
     wait_for_markers,
 )
-from tests.e2e.test_dashboard_browser import ALL_ROWS, BRETAGNE, CORSE, towns_of
+from tests.e2e.test_dashboard_browser import ALL_ROWS, BRETAGNE, CORSE, towns_of, wait_for_whole_page
 
 pytestmark = pytest.mark.e2e
 
@@ -91,6 +91,7 @@ def test_the_readme_snippet_embeds_a_working_filtered_map(
         frame = app_frame(page)
         assert frame.url.startswith(f"{streamlit_app.url}/?embed=true")
         wait_for_markers(frame, 4, timeout_s=45)
+        wait_for_whole_page(frame)
         assert sorted(str(p["town"]) for p in marker_properties(frame)) == towns_of(BRETAGNE)
         expect(frame.locator(MAP_IFRAME)).to_be_visible()
         expect(frame.get_by_text("Adresse partagée")).to_have_count(0)  # embed is no ignored parameter

@@ -36,6 +36,7 @@ from tests.e2e.test_dashboard_browser import (
     choose_in_list,
     click_region,
     towns_of,
+    wait_for_whole_page,
 )
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +74,7 @@ def the_shared_link_works(page: Page, root: str, tmp_path: Path) -> None:
     failed = failed_responses(page)
     page.goto(f"{root}/")
     wait_for_markers(page, 55, timeout_s=45)
+    wait_for_whole_page(page)
     wait_for_map_still(page)
     container, markers = map_and_marker_boxes(page)
     assert len(markers) == 55
@@ -88,6 +90,7 @@ def the_shared_link_works(page: Page, root: str, tmp_path: Path) -> None:
 
     page.goto(f"{root}/?region=bretagne&region=corse")
     wait_for_markers(page, 5, timeout_s=45)
+    wait_for_whole_page(page)
     assert sorted(str(p["town"]) for p in marker_properties(page)) == towns_of(BRETAGNE, CORSE)
     wait_for_app_idle(page)
     for label, kind in (("CSV", "csv"), ("GeoJSON", "geojson")):
@@ -146,6 +149,7 @@ def test_the_page_reconnects_after_the_backend_restarts(browser: Browser, tmp_pa
                 page.on("websocket", watch)
                 page.goto(f"{running.url}/{BASE_PATH}/?region=bretagne")
                 wait_for_markers(page, 4, timeout_s=45)
+                wait_for_whole_page(page)
                 port = backend.port
                 stop_streamlit(backend)
                 backend = start_streamlit(env=ENV, base_path=BASE_PATH, port=port)
@@ -155,6 +159,9 @@ def test_the_page_reconnects_after_the_backend_restarts(browser: Browser, tmp_pa
                 wait_for_app_idle(page, timeout_s=60)
                 expect(page.get_by_role("dialog")).to_have_count(0)
                 wait_for_markers(page, 4, timeout_s=60)
+                # The new session's first run drew the first screen; the map, sent again, asked for the rest.
+                wait_for_whole_page(page, timeout_s=60)
+                expect(page.get_by_role("textbox", name="Rechercher une ville")).to_be_visible()
                 # The first action starts the new session, which knows no callback yet (Streamlit
                 # registers them in a run): it shows the URL's view again, kept by every run.
                 sent_before = replies[-1]

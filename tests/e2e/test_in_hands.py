@@ -139,6 +139,7 @@ def test_first_click_on_a_region_of_a_map_partly_on_a_laptop_screen_filters(lapt
 
 
 def test_first_tap_on_a_region_of_a_map_partly_on_a_phone_screen_filters(phone: Page) -> None:
+    phone.set_viewport_size({"width": 375, "height": 667})  # a small phone: the map ends below its screen
     open_dashboard(phone)
     wait_for_app_idle(phone)
     scroll_map_partly_into_view(phone, 300)
@@ -539,6 +540,25 @@ _CENTRE_JS = """
 """
 # Points of the 24 px circle around a target (the one WCAG 2.5.8 centres on it), off its 12 to 14 px dot.
 ON_THE_CIRCLE = [(8.1, 8.1), (-8.1, 8.1), (8.1, -8.1), (-8.1, -8.1)]
+# What the map's frame saw, for the message of a failure: popups opened and closed, clicks and pointer
+# ups (type, pointer, target's class, trusted), each at its time. A popup once failed to close after
+# « Fermer la fiche », 1 run in about 20, never since reproduced: this says why if it comes back.
+_WATCH_POPUPS_JS = """
+() => {
+    const log = window.__popupLog = [], t0 = performance.now();
+    const at = () => Math.round(performance.now() - t0);
+    window.map.on("popupopen popupclose", (e) => {
+        const box = e.popup.getElement();
+        log.push([at(), e.type, box ? box.textContent.slice(0, 30) : ""]);
+    });
+    for (const type of ["pointerup", "click"]) {
+        document.addEventListener(type, (e) => {
+            const c = e.target.getAttribute && (e.target.getAttribute("class") || e.target.tagName);
+            log.push([at(), type, e.pointerType || "", c, e.isTrusted]);
+        }, true);
+    }
+}
+"""
 
 
 @pytest.mark.parametrize("pointer", ["finger", "mouse"])
@@ -548,6 +568,7 @@ def test_on_a_phone_markers_and_controls_are_targets_of_24_px_at_least(phone: Pa
     phone.locator(MAP_IFRAME).scroll_into_view_if_needed()
     popup = map_frame(phone).locator(".leaflet-popup")
     press = phone.touchscreen.tap if pointer == "finger" else phone.mouse.click
+    map_evaluate(phone, _WATCH_POPUPS_JS)
     for town in towns_of(BRETAGNE):
         for dx, dy in ON_THE_CIRCLE:
             wait_for_map_still(phone)
@@ -560,7 +581,11 @@ def test_on_a_phone_markers_and_controls_are_targets_of_24_px_at_least(phone: Pa
                 re.compile(r"\?region=bretagne$")
             )
             map_frame(phone).get_by_role("button", name="Fermer la fiche").click()
-            expect(popup).to_have_count(0)
+            try:
+                expect(popup).to_have_count(0)
+            except AssertionError as err:
+                seen = map_evaluate(phone, "() => window.__popupLog.slice(-12)")
+                raise AssertionError(f"{err}\nthe frame saw, last: {seen}") from None
             map_frame(phone).get_by_role("button", name="Recentrer").click()  # the popup panned the map
     controls = [
         map_frame(phone).get_by_role("button", name="Zoom avant"),

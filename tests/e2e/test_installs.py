@@ -27,6 +27,7 @@ from tests.e2e.harness import (
     stop_streamlit,
     wait_for_markers,
 )
+from tests.e2e.test_dashboard_browser import wait_for_whole_page
 from tests.e2e.test_hosting import failed_responses, the_shared_link_works
 
 pytestmark = pytest.mark.e2e
@@ -97,6 +98,7 @@ def test_community_cloud_start_from_requirements_alone(
             failed = failed_responses(page)
             page.goto(f"{server.url}/")
             wait_for_markers(page, 55, timeout_s=60)
+            wait_for_whole_page(page, timeout_s=60)
             assert failed == [], failed
         log = server.log_tail()
         assert "Traceback" not in log, log
