@@ -7,7 +7,7 @@ the rest of the page (a session's first run, carte/page.py), the run the map's f
 with the value streamlit-folium holds; then filter changes at a human pace, each one the widget states the browser sends for the Régions list, the
 Territoire control or the search box, with the widget ids and options of the run's own deltas, and the
 URL as the last run wrote it (the page reads it again when it differs: Back and Forward). It reports the hashes of the messages it was sent, as the browser's cache does, so that the server sends
-references for them. Every run's counts element (carte/page.py counts_html) is compared with the counts
+references for them, and reads a reference as the message it names. Every run's counts element (carte/page.py counts_html) is compared with the counts
 territoires.filters gives on the committed data for the view asked: a wrong or empty page is an error.
 
 Stages of rising viewer counts (10, 25, 50, 100, 200…) run until the p95 of the server time per change
@@ -150,9 +150,11 @@ class Stage:
     duration_s: float  # asked for, then as it lasted (the last changes end after it)
     opened: int = 0  # sessions whose first run ended with the right counts
     held: int = 0  # sessions still open, without error, at the stage's end
-    load_ms: list[float] = field(default_factory=list)  # first rerun request to the end of its run
+    load_ms: list[float] = field(default_factory=list)  # first rerun request to the whole page
     change_ms: list[float] = field(default_factory=list)
-    checked: int = 0  # runs whose counts element was compared (loads and changes)
+    runs: int = 0  # runs ended, whatever asked for them
+    checked: int = 0  # runs whose counts element was compared
+    first_screens: int = 0  # sessions' first runs whose map asked for the rest of the page
     errors: list[str] = field(default_factory=list)
     cpu_percent: float | None = None  # of one core, over the stage
     rss_idle_kb: int | None = None  # before the first stage, with no session
@@ -265,7 +267,9 @@ class Viewer:
         self.session_id = ""  # the server's, asked for again on reconnecting, as the browser does
         self.socket: ClientConnection | None = None
         self.fresh = False  # reconnected to a process that knows nothing of the page: its next run is new
-        self.cached: set[str] = set()  # hashes of the cacheable messages received, as the browser keeps them
+        # The cacheable messages received, by hash, as the browser keeps them: a run may send a
+        # reference in place of one (a new session too, the page reporting the hashes it holds).
+        self.cached: dict[str, ForwardMsg] = {}
         self.widgets: dict[str, WidgetState] = {}  # by key: what the browser sends for each filter
         self.map_state: WidgetState | None = None  # the map's value, once its frame has sent one
         self.zones: dict[str, str] = {}  # the Territoire control's labels → Zone values
@@ -325,7 +329,11 @@ class Viewer:
                     raise ViewerError(f"trame texte inattendue : {frame[:80]!r}")
                 msg = ForwardMsg.FromString(frame)
                 if msg.metadata.cacheable and msg.hash:
-                    self.cached.add(msg.hash)
+                    self.cached[msg.hash] = msg
+                if msg.WhichOneof("type") == "ref_hash":
+                    if msg.ref_hash not in self.cached:
+                        raise ViewerError(f"référence à un message jamais reçu ({msg.ref_hash})")
+                    msg = self.cached[msg.ref_hash]
                 kind = msg.WhichOneof("type")
                 if kind == "new_session":  # sent as each run begins
                     run = Run(reconnected=reconnected)
@@ -333,8 +341,6 @@ class Viewer:
                     self.session_id = msg.new_session.initialize.session_id or self.session_id
                 elif kind == "page_info_changed":  # the run wrote the URL: the browser's address bar follows
                     self.query_string = msg.page_info_changed.query_string
-                elif kind == "ref_hash" and msg.ref_hash not in self.cached:
-                    raise ViewerError(f"référence à un message jamais reçu ({msg.ref_hash})")
                 elif run is not None and kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                     self._read_element(msg.delta.new_element, run)
                 elif run is not None and kind == "script_finished":
@@ -361,10 +367,10 @@ class Viewer:
         if run.reconnected:
             stage.reconnected_right += 1
 
-    def _record(self, run: Run, stage: Stage, elapsed: float, times: list[float]) -> None:
-        """A run checked; its time kept unless a reconnection came in between."""
+    def _record(self, run: Run, stage: Stage, elapsed: float | None, times: list[float]) -> None:
+        """A run checked; its time kept unless a reconnection came in between (None)."""
         self._check(run, stage)
-        if not run.reconnected:
+        if elapsed is not None:
             times.append(elapsed)
 
     def _change(self) -> None:
@@ -445,22 +451,28 @@ class Viewer:
         """A run asked for and ended. A connection lost after a replica's kill is reconnected, and the
         run asked for again at once, as the page does when it was running."""
         try:
-            return await self._run()
+            served = await self._run()
         except ConnectionClosed:
             if stage.killed_at is None:
                 raise
-        await self._reconnect(stage)
-        return await self._run()
+            await self._reconnect(stage)
+            served = await self._run()
+        stage.runs += 1
+        return served
 
-    async def _served(self, stage: Stage) -> tuple[float, Run]:
+    async def _served(self, stage: Stage) -> tuple[float | None, Run]:
         """A run asked for and ended, and after a session's first run (its first screen, checked too)
-        the run its map asks for: the time to the whole page, and the last run."""
+        the run its map asks for: the time to the whole page, None if a reconnection came in between,
+        and the last run."""
         elapsed, run = await self._served_once(stage)
+        timed = not run.reconnected
         while run.asks_for_page:  # again if a reconnection came in between
+            stage.first_screens += 1
             self._check(run, stage)
             more, run = await self._served_once(stage)
             elapsed += more
-        return elapsed, run
+            timed = timed and not run.reconnected
+        return (elapsed if timed else None), run
 
     async def _pause(self, seconds: float, stage: Stage) -> None:
         """The wait before the next change. A connection lost meanwhile after a replica's kill is
@@ -622,7 +634,7 @@ def table(results: Sequence[Stage]) -> str:
         return "—" if value is None else f"{value:.{digits}f}"
 
     rows = [
-        "| replicas | viewers | held | changes/s | p50 ms | p95 ms | first run p50 ms | errors | CPU % | RSS MB | RSS/session MB |",
+        "| replicas | viewers | held | changes/s | p50 ms | p95 ms | load p50 ms | errors | CPU % | RSS MB | RSS/session MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in results:

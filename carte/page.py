@@ -165,6 +165,21 @@ def wave_option(value: str) -> str:
     return "Toutes" if value == ALL_WAVES else wave_label(int(value))
 
 
+def wave_options(known_waves: tuple[int, ...]) -> list[str]:
+    return [ALL_WAVES, *(str(n) for n in known_waves)]
+
+
+def keep_wave_state(known_waves: tuple[int, ...]) -> None:
+    """« Vague » for the data read: « Toutes » when the state names none of its waves (no state yet,
+    or a wave gone with a new file); no state with a single wave, so that the control, shown again
+    with a new file, says « Toutes »."""
+    if len(known_waves) > 1:
+        if st.session_state.get("wave") not in wave_options(known_waves):
+            st.session_state.wave = ALL_WAVES
+    else:
+        st.session_state.pop("wave", None)
+
+
 def show_filters(
     region_counts: dict[str, int], known_waves: tuple[int, ...], whole: bool, *, map_first: bool
 ) -> None:
@@ -191,12 +206,9 @@ def show_filters(
         required=True,
     )
     if len(known_waves) > 1:
-        options = [ALL_WAVES, *(str(n) for n in known_waves)]
-        if st.session_state.get("wave") not in options:  # no state yet, or a wave gone from a new file
-            st.session_state.wave = ALL_WAVES
-        st.segmented_control("Vague", options=options, format_func=wave_option, key="wave", required=True)
-    else:  # the control gone with a new file: shown again, it says « Toutes »
-        st.session_state.pop("wave", None)
+        st.segmented_control(
+            "Vague", options=wave_options(known_waves), format_func=wave_option, key="wave", required=True
+        )
     # Live: the map follows the typing after a pause, and Streamlit says no « Press Enter to apply ».
     st.text_input(
         "Rechercher une ville",
@@ -418,19 +430,20 @@ def main() -> None:
     # and beside the map's frame (README, « Le premier chargement »). Once its laureates are drawn,
     # the map asks for a run, which sends the whole page.
     map_first = opening and assets is not None
-    # Notice and counts above the panel and the map, filled once the filters give the view.
-    notice, counts_slot = st.container(), st.empty()
+    # The view from the widgets' state, before they are drawn: notice and counts come above them, and
+    # drawn at once, not into placeholders, which each run drew empty first, the page moving.
+    keep_wave_state(known_waves)
+    view = current_view(known_waves)
+    with st.container():  # always there, so that the page's parts after it keep their places
+        show_notice(view)
+    sync_url(view)
+    selected = select(everything, view)
+    st.html(counts_html(counts(selected), counts(everything)))
     # The panel first, so that keyboard users meet the filters before the map's many stops; on a
     # phone the map is drawn first (page.css), so that it is on the first screen.
     panel_col, map_col = st.columns([1, 2], gap="medium")
     with panel_col:
-        show_filters(region_counts, known_waves, is_whole(current_view(known_waves)), map_first=map_first)
-    view = current_view(known_waves)
-    with notice:
-        show_notice(view)
-    sync_url(view)
-    selected = select(everything, view)
-    counts_slot.html(counts_html(counts(selected), counts(everything)))
+        show_filters(region_counts, known_waves, is_whole(view), map_first=map_first)
 
     with map_col, st.container(key="carte"):
         if selected.empty:

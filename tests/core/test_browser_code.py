@@ -53,6 +53,7 @@ def test_python_calls_only_functions_the_bundle_defines() -> None:
         "showSelected",
         "showLaureates",
         "setPreviews",
+        "askForPage",
     }
     assert called <= defined, called - defined
 
