@@ -4,10 +4,12 @@ Each viewer is a websocket client on /_stcore/stream speaking Streamlit's own pr
 ForwardMsg protobufs of the streamlit package) as the browser does: a first rerun request with the URL's
 query string (some viewers open ?region=bretagne or ?zone=outre-mer); when that run's map asks for
 the rest of the page (a session's first run, carte/page.py), the run the map's frame then asks for,
-with the value streamlit-folium holds; then filter changes at a human pace, each one the widget states the browser sends for the Régions list, the
-Territoire control or the search box, with the widget ids and options of the run's own deltas, and the
-URL as the last run wrote it (the page reads it again when it differs: Back and Forward). It reports the hashes of the messages it was sent, as the browser's cache does, so that the server sends
-references for them, and reads a reference as the message it names. Every run's counts element (carte/page.py counts_html) is compared with the counts
+with the value streamlit-folium holds; then filter changes at a human pace, each one the widget
+states the browser sends for the Régions list, the Territoire control or the search box, with the
+widget ids and options of the run's own deltas, and the URL as the last run wrote it (the page reads
+it again when it differs: Back and Forward). It reports the hashes of the messages it was sent, as
+the browser's cache does, so that the server sends references for them, and reads a reference as the
+message it names. Every run's counts element (carte/page.py counts_html) is compared with the counts
 territoires.filters gives on the committed data for the view asked: a wrong or empty page is an error.
 
 Stages of rising viewer counts (10, 25, 50, 100, 200…) run until the p95 of the server time per change
@@ -70,7 +72,7 @@ from territoires.filters import (
     region_option,
     select,
 )
-from territoires.mapping import RETURNED_OBJECT
+from territoires.mapping import RETURNED_OBJECT, asks_for_page
 from tests.e2e.harness import ServerError, StreamlitServer, start_streamlit, stop_streamlit
 from tests.e2e.proxy import BASE_PATH, Proxy, nginx_proxy
 
@@ -295,7 +297,7 @@ class Viewer:
             run.counts.append(element.html.body)
         elif kind == "exception":
             run.problems.append(f"exception dans la page : {element.exception.message}")
-        elif kind == "component_instance" and "carte.askForPage(" in element.component_instance.json_args:
+        elif kind == "component_instance" and asks_for_page(element.component_instance.json_args):
             run.asks_for_page = True
             # What the frame sends (carte/browser/regions.js): streamlit-folium's value, nothing clicked.
             self.map_state = WidgetState(

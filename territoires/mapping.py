@@ -456,6 +456,12 @@ def base_map(assets: MapAssets, per_region: dict[str, int]) -> folium.Map:
     return fmap
 
 
+def asks_for_page(script: str) -> bool:
+    """Whether the map's script, as streamlit-folium is sent it, carries the map's request for the
+    rest of the page (selection_layer's `ask_for_page`, carte/browser/regions.js)."""
+    return "carte.askForPage(" in script
+
+
 def selection_layer(
     laureates: pd.DataFrame,
     region_codes: Iterable[str],

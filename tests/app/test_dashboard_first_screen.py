@@ -7,13 +7,12 @@ once its laureates are drawn; that run draws the whole page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from carte import page
 from territoires.assets import StaticFilesError
+from territoires.mapping import asks_for_page
 from tests.app.conftest import DASHBOARD, TIMEOUT_S, counts_shown, towns_in_table
 
 
@@ -42,22 +41,20 @@ def test_the_first_run_draws_the_first_screen_and_the_map_asks_for_the_rest() ->
     assert counts_shown(app)["Villes lauréates"] == "55 / 55"
     assert [widget.label for widget in app.multiselect] == ["Régions"]
     assert set(drawn(app).values()) == {0}, drawn(app)
-    assert "carte.askForPage(" in map_layer(app)
+    assert asks_for_page(map_layer(app))
     assert "carte.setPreviews(" not in map_layer(app)  # for later filter changes: they come with the rest
 
     app.run()  # what the map asks for, nothing changed
     assert not app.exception
     assert all(drawn(app).values()), drawn(app)
     assert len(towns_in_table(app)) == 55
-    assert "carte.askForPage(" not in map_layer(app)
+    assert not asks_for_page(map_layer(app))
     assert "carte.setPreviews(" in map_layer(app)
     app.run()
-    assert "carte.askForPage(" not in map_layer(app)  # asked once a session
+    assert not asks_for_page(map_layer(app))  # asked once a session
 
 
-def test_the_first_screen_shows_the_url_s_view_and_the_rest_keeps_it(
-    open_app: Callable[..., AppTest],
-) -> None:
+def test_the_first_screen_shows_the_url_s_view_and_the_rest_keeps_it() -> None:
     app = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
     app.query_params["q"] = "Colmar"
     app.query_params["zone"] = "metropole"
