@@ -20,6 +20,7 @@ from tests.e2e.harness import (
     feature_point,
     map_document,
     map_frame,
+    map_markup,
     streamlit_server,
     wait_for_app_idle,
     wait_for_map_still,
@@ -150,7 +151,7 @@ def test_static_files_have_their_types_and_nothing_leaves_localhost(
     expect(page.get_by_role("switch", name="Afficher le fond de carte OpenStreetMap")).not_to_be_checked()
     assert map_frame(page).locator(".leaflet-tile").count() == 0
 
-    outlines = re.findall(r"/app/static/generated/regions-[0-9a-f]{12}\.json", map_document(page).content())
+    outlines = re.findall(r"/app/static/generated/regions-[0-9a-f]{12}\.json", map_markup(page))
     assert len(set(outlines)) == 1, outlines
     base = hostile_app.url
     assert content_type(f"{base}/app/static/leaflet/leaflet.js") in (

@@ -18,7 +18,7 @@ from tests.e2e.conftest import DATASET, guarded_page
 from tests.e2e.harness import (
     StreamlitServer,
     map_and_marker_boxes,
-    map_document,
+    map_markup,
     marker_properties,
     start_streamlit,
     stop_streamlit,
@@ -116,7 +116,7 @@ def test_under_a_base_path_every_url_follows_it(
     errors: list[str] = []
     with guarded_page(browser, under_path, errors) as page:
         the_shared_link_works(page, under_path.url, tmp_path)
-        html = map_document(page).content()
+        html = map_markup(page)
         static = re.findall(r'"([^"]*app/static/[^"]*)"', html)
         # Leaflet's script and style, the map's script and style, the outlines, the markers.
         assert len(set(static)) == 6, static
