@@ -316,10 +316,10 @@ def map_evaluate(page: Scope, script: str, arg: object = None) -> Any:
 
 
 def map_markup(page: Scope) -> str:
-    """The map document's markup, read by its own scripts' world. Not Frame.content(): once in about
-    six runs under load, it gave `<html><head></head><body></body></html>` for a map drawn whole, as
-    read by evaluate() just after; Playwright's other world had stayed on the iframe's first, empty
-    document."""
+    """The map document's markup. Not Frame.content(), which serialises the document Playwright's
+    (1.65) utility script holds (`this.document`), not the frame's current one: for a map drawn whole
+    it gave `<html><head></head><body></body></html>`, an empty document, 4 times in ~390
+    opens under load, when evaluate() just after saw the map."""
     markup: str = map_evaluate(page, "() => document.documentElement.outerHTML")
     return markup
 
