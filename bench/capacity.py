@@ -7,10 +7,11 @@ the rest of the page (a session's first run, carte/page.py), the run the map's f
 with the value streamlit-folium holds; then filter changes at a human pace, each one the widget
 states the browser sends for the Régions list, the Territoire control or the search box, with the
 widget ids and options of the run's own deltas, and the URL as the last run wrote it (the page reads
-it again when it differs: Back and Forward). It reports the hashes of the messages it was sent, as
-the browser's cache does, so that the server sends references for them, and reads a reference as the
-message it names. Every run's counts element (carte/page.py counts_html) is compared with the counts
-territoires.filters gives on the committed data for the view asked: a wrong or empty page is an error.
+it again when it differs: Back and Forward). It reports the hashes of the messages it holds, kept
+and dropped as the browser's cache does (MessageCache), so that the server sends references for
+them, and reads a reference as the message it names. Every run's counts element (carte/page.py
+counts_html) is compared with the counts territoires.filters gives on the committed data for the
+view asked: a wrong or empty page is an error.
 
 Stages of rising viewer counts (10, 25, 50, 100, 200…) run until the p95 of the server time per change
 (from the rerun request sent to the end of its run received) passes 1 s, an error appears, or
@@ -254,6 +255,38 @@ def _get(url: str, source: str) -> int:
         connection.close()
 
 
+class MessageCache:
+    """The cacheable messages a tab keeps, by hash, as Streamlit's frontend does (ForwardMsgCache): a
+    message neither received again nor referenced over the last `max_age` finished runs is dropped.
+    The server sends a reference for any hash the tab reports, so reporting every hash ever received
+    would get references where a browser gets whole messages, and held them all: a map per change."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, tuple[ForwardMsg, int]] = {}  # hash → message, run it was last used in
+        self.runs = 0  # runs finished
+        self.max_age = 0  # the server's, from each new session (global.maxCachedMessageAge)
+
+    def hashes(self) -> list[str]:
+        return sorted(self.messages)
+
+    def read(self, msg: ForwardMsg) -> ForwardMsg:
+        """The message itself, a reference read as the message it names; either kept as used now."""
+        if msg.WhichOneof("type") == "ref_hash":
+            if msg.ref_hash not in self.messages:
+                raise ViewerError(f"référence à un message jamais reçu ({msg.ref_hash})")
+            msg = self.messages[msg.ref_hash][0]
+        elif not (msg.metadata.cacheable and msg.hash):
+            return msg
+        self.messages[msg.hash] = (msg, self.runs)
+        return msg
+
+    def run_finished(self) -> None:
+        self.runs += 1
+        self.messages = {
+            h: (m, used) for h, (m, used) in self.messages.items() if self.runs - used <= self.max_age
+        }
+
+
 class Viewer:
     """One browser tab, as its requests and its websocket show it to the server."""
 
@@ -269,9 +302,7 @@ class Viewer:
         self.session_id = ""  # the server's, asked for again on reconnecting, as the browser does
         self.socket: ClientConnection | None = None
         self.fresh = False  # reconnected to a process that knows nothing of the page: its next run is new
-        # The cacheable messages received, by hash, as the browser keeps them: a run may send a
-        # reference in place of one (a new session too, the page reporting the hashes it holds).
-        self.cached: dict[str, ForwardMsg] = {}
+        self.cached = MessageCache()  # kept across reconnections, as the page keeps it
         self.widgets: dict[str, WidgetState] = {}  # by key: what the browser sends for each filter
         self.map_state: WidgetState | None = None  # the map's value, once its frame has sent one
         self.zones: dict[str, str] = {}  # the Territoire control's labels → Zone values
@@ -284,7 +315,7 @@ class Viewer:
         state.widget_states.widgets.extend(self.widgets.values())
         if self.map_state is not None:
             state.widget_states.widgets.append(self.map_state)
-        state.cached_message_hashes.extend(sorted(self.cached))
+        state.cached_message_hashes.extend(self.cached.hashes())
         context = state.context_info
         context.timezone, context.timezone_offset, context.locale = "Europe/Paris", -60, "fr-FR"
         context.url, context.is_embedded, context.color_scheme = self.url + "/", False, "light"
@@ -329,16 +360,11 @@ class Viewer:
                 frame = await self.socket.recv()
                 if isinstance(frame, str):
                     raise ViewerError(f"trame texte inattendue : {frame[:80]!r}")
-                msg = ForwardMsg.FromString(frame)
-                if msg.metadata.cacheable and msg.hash:
-                    self.cached[msg.hash] = msg
-                if msg.WhichOneof("type") == "ref_hash":
-                    if msg.ref_hash not in self.cached:
-                        raise ViewerError(f"référence à un message jamais reçu ({msg.ref_hash})")
-                    msg = self.cached[msg.ref_hash]
+                msg = self.cached.read(ForwardMsg.FromString(frame))
                 kind = msg.WhichOneof("type")
                 if kind == "new_session":  # sent as each run begins
                     run = Run(reconnected=reconnected)
+                    self.cached.max_age = msg.new_session.config.max_cached_message_age
                     self.page_hash = msg.new_session.page_script_hash
                     self.session_id = msg.new_session.initialize.session_id or self.session_id
                 elif kind == "page_info_changed":  # the run wrote the URL: the browser's address bar follows
@@ -349,6 +375,7 @@ class Viewer:
                     if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                         run = None  # another run follows
                     else:
+                        self.cached.run_finished()
                         if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                             name = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
                             run.problems.append(f"run terminé par {name}")

@@ -17,12 +17,15 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.capacity import (
     QUICK_VIEWERS,
     CapacityError,
     Kill,
+    MessageCache,
     Truth,
+    ViewerError,
     client_address,
     deployment,
     loopback_url,
@@ -194,3 +197,30 @@ def test_only_loopback_addresses_are_targets() -> None:
     for url in ("http://10.0.0.1:8501", "http://[::1]:8501", "https://127.0.0.1", "ftp://127.0.0.1"):
         with pytest.raises(CapacityError):
             loopback_url(url)
+
+
+def test_the_viewers_cache_drops_what_the_browser_drops() -> None:
+    """A message unused over the server's `max_age` runs is dropped and no longer reported; a
+    reference reads the message it names and keeps it; a reference to an unknown hash is an error."""
+
+    def cacheable(hash_: str) -> ForwardMsg:
+        msg = ForwardMsg(hash=hash_)
+        msg.metadata.cacheable = True
+        return msg
+
+    cache = MessageCache()
+    cache.max_age = 2
+    assert cache.read(ForwardMsg(hash="small")) == ForwardMsg(hash="small")  # not cacheable: not kept
+    cache.read(cacheable("map"))
+    cache.read(cacheable("table"))
+    cache.run_finished()
+    cache.run_finished()
+    assert cache.hashes() == ["map", "table"]
+    assert cache.read(ForwardMsg(ref_hash="map")) == cacheable("map")
+    cache.run_finished()
+    assert cache.hashes() == ["map"]  # the table unused over 3 runs, the map used in the second
+    cache.run_finished()
+    cache.run_finished()
+    assert cache.hashes() == []
+    with pytest.raises(ViewerError, match="jamais reçu"):
+        cache.read(ForwardMsg(ref_hash="map"))
